@@ -1,0 +1,248 @@
+// Filter policies: which failures are transient. A Retrying needs at least one; a failure that no filter
+// accepts reaches the caller at once, unchanged. Filters are consulted in the order written; the first that
+// says "retry" decides.
+//
+// An exception filter names the types it catches (`using exception_types = boost::mp11::mp_list<E...>`) and
+// provides `Verdict classify(const E&) const` for each. A result filter sets `is_result_filter = true` and provides
+// `template <class R> static constexpr bool accepts` and `Verdict classify_result(const R&) const`.
+// Predicates return `bool`, or a duration: the exact next wait (e.g. from a Retry-After header). A negative
+// duration means "do not retry" (gRPC's pushback rule). Cancellation is never retried, whatever a filter says.
+#pragma once
+
+#include <boost/mp11/list.hpp>
+#include <chrono>
+#include <concepts>
+#include <exception>
+#include <future>
+#include <optional>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "detail/category.hpp"
+#include "detail/values.hpp"
+
+namespace grit {
+
+// A filter's answer for one failure.
+class Verdict {
+ public:
+  static constexpr Verdict give_up() noexcept { return Verdict(Kind::give_up, {}); }
+  static constexpr Verdict retry() noexcept { return Verdict(Kind::retry, {}); }
+  // Retry after exactly `wait` (not jittered, not capped; still clamped to a Timeout's deadline).
+  static constexpr Verdict retry_after(nanoseconds wait) noexcept {
+    return wait.count() < 0 ? give_up() : Verdict(Kind::retry_after, wait);
+  }
+
+  constexpr bool retries() const noexcept { return kind_ != Kind::give_up; }
+  constexpr bool has_exact_wait() const noexcept { return kind_ == Kind::retry_after; }
+  constexpr nanoseconds exact_wait() const noexcept { return wait_; }
+
+  friend constexpr bool operator==(const Verdict&, const Verdict&) = default;
+
+ private:
+  enum class Kind : unsigned char { give_up, retry, retry_after };
+  constexpr Verdict(Kind k, nanoseconds w) noexcept : kind_(k), wait_(w) {}
+  Kind kind_;
+  nanoseconds wait_;
+};
+
+// Turns what a predicate returned into a Verdict: bool, a std::chrono duration, or an optional duration.
+template <class T>
+constexpr Verdict to_verdict(const T& answer) {
+  if constexpr (std::same_as<T, Verdict>) {
+    return answer;
+  } else if constexpr (std::same_as<T, bool>) {
+    return answer ? Verdict::retry() : Verdict::give_up();
+  } else if constexpr (requires { detail::to_nanoseconds(answer); }) {
+    return Verdict::retry_after(detail::to_nanoseconds(answer));
+  } else if constexpr (requires {
+                         answer.has_value();
+                         detail::to_nanoseconds(*answer);
+                       }) {
+    return answer.has_value() ? Verdict::retry_after(detail::to_nanoseconds(*answer)) : Verdict::give_up();
+  } else {
+    static_assert(sizeof(T) == 0,
+                  "grit: a filter predicate must return bool (retry or not) or a std::chrono duration (retry after "
+                  "exactly that long)");
+  }
+}
+
+// --- cancellation --------------------------------------------------------------------------------------------
+
+// Thrown or returned to say "the caller cancelled": never retried.
+struct Cancelled : std::exception {
+  const char* what() const noexcept override { return "grit: operation cancelled"; }
+};
+
+namespace detail {
+inline bool is_cancellation(const std::error_code& e) noexcept { return e == std::errc::operation_canceled; }
+inline bool is_cancellation(const std::error_condition& e) noexcept { return e == std::errc::operation_canceled; }
+inline bool is_cancellation(const std::system_error& e) noexcept { return is_cancellation(e.code()); }
+inline bool is_cancellation(const Cancelled&) noexcept { return true; }
+inline bool is_cancellation(const std::exception& e) noexcept {
+  if (dynamic_cast<const Cancelled*>(&e)) return true;
+  if (const auto* s = dynamic_cast<const std::system_error*>(&e)) return is_cancellation(s->code());
+  return false;
+}
+
+// A user type says it is a cancellation with a function found by ADL: `bool grit_is_cancellation(const T&)`.
+template <class T>
+bool is_cancellation_of(const T& failure) noexcept {
+  if constexpr (requires { { grit_is_cancellation(failure) } -> std::convertible_to<bool>; })
+    return grit_is_cancellation(failure);
+  else if constexpr (requires { detail::is_cancellation(failure); })
+    return detail::is_cancellation(failure);
+  else
+    return false;
+}
+
+// The parameter type of a one-argument callable that is not generic, else void.
+template <class F>
+struct sole_parameter {
+  using type = void;
+};
+template <class R, class A>
+struct sole_parameter<R (*)(A)> {
+  using type = A;
+};
+template <class R, class A>
+struct sole_parameter<R (*)(A) noexcept> {
+  using type = A;
+};
+template <class C, class R, class A>
+struct sole_parameter<R (C::*)(A) const> {
+  using type = A;
+};
+template <class C, class R, class A>
+struct sole_parameter<R (C::*)(A) const noexcept> {
+  using type = A;
+};
+template <class C, class R, class A>
+struct sole_parameter<R (C::*)(A)> {
+  using type = A;
+};
+template <class F>
+  requires requires { &F::operator(); }
+struct sole_parameter<F> : sole_parameter<decltype(&F::operator())> {};
+
+template <class Pred>
+using caught_type = std::conditional_t<std::is_void_v<typename sole_parameter<Pred>::type>, std::exception,
+                                       std::remove_cvref_t<typename sole_parameter<Pred>::type>>;
+
+// Holds a predicate: nothing when it is an empty type, the object otherwise.
+template <class Pred>
+class PredicateHolder {
+ protected:
+  [[no_unique_address]] Pred pred_;
+
+ public:
+  constexpr PredicateHolder() requires std::default_initializable<Pred> = default;
+  constexpr explicit PredicateHolder(Pred pred) : pred_(std::move(pred)) {}
+};
+
+template <class T>
+concept expected_like = requires(const T& r) {
+  { r.has_value() } -> std::convertible_to<bool>;
+  r.error();
+};
+
+struct AnyError {
+  template <class E>
+  constexpr bool operator()(const E&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace detail
+
+template <class F>
+concept ExceptionFilter = std::same_as<typename F::grit_category, category::filter> &&
+                          boost::mp11::mp_is_list<typename F::exception_types>::value;
+
+template <class F>
+concept ResultFilter = std::same_as<typename F::grit_category, category::filter> && F::is_result_filter;
+
+template <class F>
+concept FilterPolicy = ExceptionFilter<F> || ResultFilter<F>;
+
+// Retries on exceptions of these types, derived ones included.
+template <class... E>
+struct RetryOn {
+  static_assert(sizeof...(E) > 0, "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
+  static_assert((std::is_class_v<E> && ...),
+                "grit: RetryOn<E...> takes exception class types (not references, pointers or built-in types)");
+
+  using grit_category = category::filter;
+  using exception_types = boost::mp11::mp_list<E...>;
+
+  template <class X>
+  static constexpr Verdict classify(const X&) noexcept {
+    return Verdict::retry();
+  }
+};
+
+// Retries on an exception when Pred says so. Pred takes the exception (its parameter type is what is caught;
+// a generic predicate receives `const std::exception&`) and returns bool or a duration (the exact next wait).
+template <class Pred>
+class RetryIf : public detail::PredicateHolder<Pred> {
+  using caught = detail::caught_type<Pred>;
+  static_assert(std::is_class_v<caught>,
+                "grit: RetryIf's predicate must take one exception (class type) parameter, e.g. "
+                "[](const HttpError& e) { return e.status() >= 500; }");
+  static_assert(std::is_invocable_v<const Pred&, const caught&>,
+                "grit: RetryIf's predicate must be callable as a const object with the exception it takes");
+
+ public:
+  using grit_category = category::filter;
+  using exception_types = boost::mp11::mp_list<caught>;
+  using detail::PredicateHolder<Pred>::PredicateHolder;
+
+  Verdict classify(const caught& e) const { return to_verdict(this->pred_(e)); }
+};
+template <class Pred>
+RetryIf(Pred) -> RetryIf<Pred>;
+
+// Retries when the function returns an expected-like value (`has_value()`, `error()`) holding an error that Pred
+// accepts; by default, any error. On giving up, the caller gets that same returned value.
+template <class Pred = detail::AnyError>
+class RetryOnError : public detail::PredicateHolder<Pred> {
+ public:
+  using grit_category = category::filter;
+  static constexpr bool is_result_filter = true;
+  template <class R>
+  static constexpr bool accepts = detail::expected_like<R>;
+  using detail::PredicateHolder<Pred>::PredicateHolder;
+
+  template <detail::expected_like R>
+  Verdict classify_result(const R& r) const {
+    if (r.has_value()) return Verdict::give_up();
+    static_assert(std::is_invocable_v<const Pred&, decltype(r.error())>,
+                  "grit: RetryOnError's predicate must take the error type of the returned value");
+    if (detail::is_cancellation_of(r.error())) return Verdict::give_up();
+    return to_verdict(this->pred_(r.error()));
+  }
+};
+template <class Pred>
+RetryOnError(Pred) -> RetryOnError<Pred>;
+
+// Retries when Pred says the returned value means "try again" (an HTTP 503 response, an empty poll).
+// On giving up, the caller gets that same returned value.
+template <class Pred>
+class RetryOnResult : public detail::PredicateHolder<Pred> {
+ public:
+  using grit_category = category::filter;
+  static constexpr bool is_result_filter = true;
+  template <class R>
+  static constexpr bool accepts = std::is_invocable_v<const Pred&, const R&>;
+  using detail::PredicateHolder<Pred>::PredicateHolder;
+
+  template <class R>
+  Verdict classify_result(const R& r) const {
+    return to_verdict(this->pred_(r));
+  }
+};
+template <class Pred>
+RetryOnResult(Pred) -> RetryOnResult<Pred>;
+
+}  // namespace grit

@@ -1,0 +1,260 @@
+// The schedule: the one place where the retry decision is made. One Schedule lives for one call; every driver
+// (the call operator, and later the async ones) asks it "this attempt failed: give up, or retry after how long?"
+// and only carries out the answer. Drive it by hand, the C++ form of stamina's retry_context:
+//
+//   HttpRetry retry;
+//   auto schedule = retry.schedule();   // the call starts now (a Timeout counts from here)
+//   for (;;) {
+//     try {
+//       return fetch_user(1);
+//     } catch (...) {
+//       grit::Decision next = schedule.on_exception();  // classified by the filters, inside the catch block
+//       if (!next) throw;                                // give up: the same exception object
+//       schedule.wait(next);                             // the clock policy's sleep
+//     }
+//   }
+#pragma once
+
+#include <algorithm>
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <tuple>
+#include <type_traits>
+
+#include "detail/policies.hpp"
+#include "filter.hpp"
+#include "sink.hpp"
+#include "stop.hpp"
+#include "switches.hpp"
+
+namespace grit {
+
+// The schedule's answer: give up, or retry after wait().
+class Decision {
+ public:
+  constexpr Decision() noexcept = default;  // give up
+  static constexpr Decision give_up() noexcept { return {}; }
+  static constexpr Decision retry_after(nanoseconds wait) noexcept { return Decision(wait); }
+
+  constexpr explicit operator bool() const noexcept { return retry_; }
+  constexpr bool retries() const noexcept { return retry_; }
+  constexpr nanoseconds wait() const noexcept { return wait_; }
+
+ private:
+  constexpr explicit Decision(nanoseconds wait) noexcept : retry_(true), wait_(wait) {}
+  bool retry_ = false;
+  nanoseconds wait_{};
+};
+
+template <class Config>
+class Schedule {
+  using stop_types = typename Config::stop_types;
+  using sink_types = typename Config::sink_types;
+  using jitter_type = typename Config::jitter_type;
+  using clock_type = typename Config::clock_type;
+  static constexpr bool uses_clock = boost::mp11::mp_any_of<stop_types, detail::uses_clock>::value;
+  using time_point = std::conditional_t<uses_clock, decltype(std::declval<const clock_type&>().now()), detail::Empty>;
+
+ public:
+  explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
+      : config_(&config), jitter_state_(config.template policy<jitter_type>().start()) {
+    if constexpr (uses_clock) start_ = config.template policy<clock_type>().now();
+  }
+
+  // The attempt now running (before a failure is reported) or just failed, from 1.
+  std::uint64_t attempt() const noexcept { return attempt_; }
+  // The sum of the waits decided so far.
+  nanoseconds waited() const noexcept { return waited_; }
+
+  // The heart of grit: a failure that a filter judged retryable (`verdict`) happened; give up or retry, and after
+  // how long. Notifies the sinks. `cause` must refer to the live failure.
+  Decision on_failure(Verdict verdict, const Cause& cause) {
+    if (!verdict.retries()) return Decision::give_up();
+    if (!is_active()) return give_up(GiveUpReason::inactive, cause);
+
+    const testing::State testing = testing::state();
+    nanoseconds time_left = nanoseconds::max();
+    if (testing.enabled) {
+      std::uint64_t limit = testing.settings.attempts;
+      if (testing.settings.cap) limit = std::min(limit, attempt_limit());
+      if (attempt_ >= limit) return give_up(GiveUpReason::attempts, cause);
+    } else {
+      const StopContext context{attempt_, elapsed()};
+      bool stop = false;
+      GiveUpReason reason{};
+      std::apply(
+          [&](const auto&... s) {
+            (
+                [&] {
+                  if (!stop && s.should_stop(context)) {
+                    stop = true;
+                    reason = std::remove_cvref_t<decltype(s)>::reason;
+                  }
+                  time_left = std::min(time_left, s.time_left(context));
+                }(),
+                ...);
+          },
+          stops());
+      if (stop) return give_up(reason, cause);
+      if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
+    }
+
+    nanoseconds wait = testing.enabled         ? nanoseconds::zero()
+                       : verdict.has_exact_wait() ? verdict.exact_wait()
+                                                  : backoff();
+    if (wait > time_left) wait = time_left;  // no wait ends after a deadline
+
+    if constexpr (any_sink_wants<retry_event>) {
+      const RetryDetails details{config_->name(), attempt_, wait, waited_, cause};
+      notify<retry_event>(details);
+    }
+    waited_ = detail::saturating_add(waited_, wait);
+    previous_wait_ = wait;
+    if (attempt_ != std::numeric_limits<std::uint64_t>::max()) ++attempt_;
+    return Decision::retry_after(wait);
+  }
+
+  // Inside a catch block: classifies the exception being handled with the filters, then decides.
+  Decision on_exception() {
+    Decision decision;
+    classify_current<levels>(decision);
+    return decision;
+  }
+
+  // Classifies a returned value with the result filters, then decides. Give up means: return that value.
+  template <class R>
+  Decision on_result(const R& result) {
+    return on_failure(classify_result(result), Cause::of_value(result));
+  }
+
+  // Carries out a retry decision with the clock policy.
+  void wait(Decision decision) const {
+    if (decision) config_->template policy<clock_type>().sleep_for(decision.wait());
+  }
+
+  // Reports success; sinks hear of it if retries were needed.
+  void on_success() {
+    if constexpr (any_sink_wants<success_event>) {
+      if (attempt_ > 1) notify<success_event>(SuccessDetails{config_->name(), attempt_, waited_});
+    }
+  }
+
+  template <class R>
+  Verdict classify_result(const R& result) const {
+    Verdict verdict = Verdict::give_up();
+    boost::mp11::mp_for_each<boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>>(
+        [&](auto tag) {
+          using F = decltype(tag);
+          if (!verdict.retries()) verdict = config_->template policy<F>().classify_result(result);
+        });
+    return verdict;
+  }
+
+  // For the sync driver: the verdict of a filter's catch clause.
+  template <class Level>
+  Verdict classify(const typename Level::exception& e) const {
+    return config_->template policy<typename Level::filter>().classify(e);
+  }
+
+ private:
+  using levels = detail::catch_levels<typename Config::filter_types>;
+  struct retry_event {};
+  struct give_up_event {};
+  struct success_event {};
+
+  template <class S, class Event>
+  static constexpr bool wants() {
+    if constexpr (std::is_same_v<Event, retry_event>) return detail::wants_retry_scheduled<S>;
+    else if constexpr (std::is_same_v<Event, give_up_event>) return detail::wants_gave_up<S>;
+    else return detail::wants_success<S>;
+  }
+  template <class Event>
+  static constexpr bool any_sink_wants = []<class... S>(boost::mp11::mp_list<S...>) {
+    return (wants<S, Event>() || ...);
+  }(sink_types{});
+
+  template <class Event, class Details>
+  void notify(const Details& details) const noexcept {
+    boost::mp11::mp_for_each<sink_types>([&](auto tag) {
+      using S = decltype(tag);
+      if constexpr (wants<S, Event>()) {
+        try {
+          const S& sink = config_->template policy<S>();
+          if constexpr (std::is_same_v<Event, retry_event>) sink.retry_scheduled(details);
+          else if constexpr (std::is_same_v<Event, give_up_event>) sink.gave_up(details);
+          else sink.succeeded_after_retries(details);
+        } catch (...) {
+          // An instrumentation failure never replaces the user's failure or result.
+        }
+      }
+    });
+  }
+
+  Decision give_up(GiveUpReason reason, const Cause& cause) const {
+    if constexpr (any_sink_wants<give_up_event>)
+      notify<give_up_event>(GiveUpDetails{config_->name(), attempt_, waited_, reason, cause});
+    return Decision::give_up();
+  }
+
+  auto stops() const {
+    return [this]<class... S>(boost::mp11::mp_list<S...>) {
+      return std::tie(config_->template policy<S>()...);
+    }(stop_types{});
+  }
+
+  std::uint64_t attempt_limit() const {
+    std::uint64_t limit = stop::no_limit;
+    std::apply([&](const auto&... s) { ((limit = std::min(limit, s.attempt_limit())), ...); }, stops());
+    return limit;
+  }
+
+  nanoseconds elapsed() const {
+    if constexpr (uses_clock)
+      return std::chrono::duration_cast<nanoseconds>(config_->template policy<clock_type>().now() - start_);
+    else
+      return nanoseconds::zero();
+  }
+
+  nanoseconds backoff() {
+    const auto& wait_policy = config_->template policy<typename Config::wait_type>();
+    const nanoseconds cap = wait_policy.max();
+    if (cap <= nanoseconds::zero()) return nanoseconds::zero();  // nothing to draw for
+    const nanoseconds delay = wait_policy.delay(attempt_);
+    const JitterInput input{attempt_, wait_policy.initial(), attempt_ == 1 ? wait_policy.initial() : previous_wait_,
+                            cap};
+    const nanoseconds jittered = config_->template policy<jitter_type>().apply(delay, input, jitter_state_);
+    return std::clamp(jittered, nanoseconds::zero(), cap);
+  }
+
+  // Tries each filter's catch clause in order by rethrowing the exception being handled.
+  template <class Remaining>
+  void classify_current(Decision& decision) {
+    if constexpr (!boost::mp11::mp_empty<Remaining>::value) {
+      using L = boost::mp11::mp_front<Remaining>;
+      try {
+        throw;
+      } catch (const typename L::exception& e) {
+        if (detail::is_cancellation_of(e)) return;
+        const Verdict verdict = classify<L>(e);
+        if (verdict.retries()) {
+          decision = on_failure(verdict, Cause::of_exception(e));
+          return;
+        }
+      } catch (...) {
+      }
+      classify_current<boost::mp11::mp_pop_front<Remaining>>(decision);
+    }
+  }
+
+  const Config* config_;
+  std::uint64_t attempt_ = 1;
+  nanoseconds waited_{};
+  nanoseconds previous_wait_{};
+  [[no_unique_address]] time_point start_{};
+  [[no_unique_address]] typename jitter_type::state_type jitter_state_;
+};
+
+}  // namespace grit

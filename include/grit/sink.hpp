@@ -1,0 +1,206 @@
+// Sink policies: where instrumentation goes. Several sinks in one Retrying are all notified.
+//
+// A sink derives from `sink::Base` and overrides any of three events (the others stay no-ops and cost nothing):
+//   void retry_scheduled(const RetryDetails&) const          - a retry was decided, before its wait
+//   void gave_up(const GiveUpDetails&) const                 - a retryable failure was not retried any more
+//   void succeeded_after_retries(const SuccessDetails&) const - the call succeeded after at least one retry
+// An exception thrown by a sink is swallowed: it never replaces the user's failure or result.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+#endif
+
+#include "detail/category.hpp"
+#include "stop.hpp"
+
+namespace grit {
+
+namespace detail {
+inline std::string demangle(const char* mangled) {
+#if __has_include(<cxxabi.h>)
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+  if (status == 0 && out) return out.get();
+#endif
+  return mangled;
+}
+}  // namespace detail
+
+// The failure behind an event: an exception, or a returned value. Cheap to make; the strings are built only
+// when asked for, and only while the event is being delivered (it refers to the live failure).
+class Cause {
+ public:
+  Cause() = default;
+
+  template <class E>
+  static Cause of_exception(const E& e) noexcept {
+    return Cause(&e, &typeid(e), [](const void* p) -> std::string {
+      if constexpr (std::is_base_of_v<std::exception, E>) return static_cast<const E*>(p)->what();
+      else return {};
+    });
+  }
+
+  template <class V>
+  static Cause of_value(const V& v) noexcept {
+    return Cause(&v, &typeid(v), [](const void* p) -> std::string {
+      const V& value = *static_cast<const V*>(p);
+      if constexpr (requires { value.error(); }) return Cause::of_value(value.error()).message();
+      else if constexpr (requires { { value.message() } -> std::convertible_to<std::string>; }) return value.message();
+      else if constexpr (requires { { value.what() } -> std::convertible_to<std::string>; }) return value.what();
+      else if constexpr (std::is_convertible_v<const V&, std::string_view>) return std::string(std::string_view(value));
+      else if constexpr (std::is_arithmetic_v<V> || std::is_enum_v<V>) {
+        if constexpr (std::is_enum_v<V>) return std::to_string(static_cast<std::underlying_type_t<V>>(value));
+        else return std::to_string(value);
+      } else return {};
+    });
+  }
+
+  // The failure's type, demangled: "std::system_error", "HttpError". Empty for an unknown cause.
+  std::string type_name() const { return type_ ? detail::demangle(type_->name()) : std::string(); }
+  // Its message: what() of an exception, message() of an error code, the value of a number.
+  std::string message() const { return describe_ ? describe_(object_) : std::string(); }
+  const std::type_info* type() const noexcept { return type_; }
+
+ private:
+  using Describe = std::string (*)(const void*);
+  Cause(const void* object, const std::type_info* type, Describe describe) noexcept
+      : object_(object), type_(type), describe_(describe) {}
+
+  const void* object_ = nullptr;
+  const std::type_info* type_ = nullptr;
+  Describe describe_ = nullptr;
+};
+
+// stamina's RetryDetails: a retry has been scheduled; the wait is about to start.
+struct RetryDetails {
+  std::string_view name;      // the call's name: grit::Name, else the function that made the Retrying
+  std::uint64_t retry_num;    // the attempt that failed, from 1
+  nanoseconds wait_for;       // the wait before the next attempt
+  nanoseconds waited_so_far;  // the sum of this call's earlier waits
+  Cause caused_by;
+};
+
+struct GiveUpDetails {
+  std::string_view name;
+  std::uint64_t attempts;  // attempts made, the last one included
+  nanoseconds waited;      // the sum of this call's waits
+  GiveUpReason reason;
+  Cause caused_by;  // the failure the caller receives
+};
+
+struct SuccessDetails {
+  std::string_view name;
+  std::uint64_t attempts;  // attempts made, the successful one included
+  nanoseconds waited;
+};
+
+// Any callable taking `const RetryDetails&`.
+using RetryHook = std::function<void(const RetryDetails&)>;
+
+namespace detail {
+class HookRegistry {
+ public:
+  using List = std::vector<RetryHook>;
+
+  void set(List hooks) {
+    auto fresh = std::make_shared<const List>(std::move(hooks));
+    std::lock_guard lock(mutex_);
+    any_.store(!fresh->empty(), std::memory_order_release);
+    hooks_ = std::move(fresh);
+  }
+  // A snapshot: hooks set while it is being delivered apply from the next retry on.
+  std::shared_ptr<const List> get() const {
+    if (!any_.load(std::memory_order_acquire)) return nullptr;
+    std::lock_guard lock(mutex_);
+    return hooks_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const List> hooks_;
+  std::atomic<bool> any_{false};
+};
+
+inline HookRegistry& hook_registry() {
+  static HookRegistry registry;
+  return registry;
+}
+}  // namespace detail
+
+namespace instrumentation {
+// Replaces the process-wide list of retry hooks; `{}` turns them off. Safe from any thread.
+inline void set_on_retry_hooks(std::vector<RetryHook> hooks) { detail::hook_registry().set(std::move(hooks)); }
+
+inline std::vector<RetryHook> get_on_retry_hooks() {
+  auto hooks = detail::hook_registry().get();
+  return hooks ? *hooks : std::vector<RetryHook>{};
+}
+}  // namespace instrumentation
+
+template <class S>
+concept SinkPolicy = std::same_as<typename S::grit_category, category::sink> &&
+                     requires(const S& s, const RetryDetails& r, const GiveUpDetails& g, const SuccessDetails& ok) {
+                       s.retry_scheduled(r);
+                       s.gave_up(g);
+                       s.succeeded_after_retries(ok);
+                     };
+
+namespace sink {
+
+struct Base {
+  using grit_category = category::sink;
+  void retry_scheduled(const RetryDetails&) const noexcept {}
+  void gave_up(const GiveUpDetails&) const noexcept {}
+  void succeeded_after_retries(const SuccessDetails&) const noexcept {}
+};
+
+// No instrumentation at all.
+struct None : Base {};
+
+// Calls the process-wide hooks (instrumentation::set_on_retry_hooks) when a retry is scheduled, like stamina.
+// A hook that throws is skipped; the others still run.
+struct Hooks : Base {
+  void retry_scheduled(const RetryDetails& details) const noexcept {
+    const auto hooks = detail::hook_registry().get();
+    if (!hooks) return;
+    for (const auto& hook : *hooks) {
+      try {
+        hook(details);
+      } catch (...) {
+      }
+    }
+  }
+};
+
+}  // namespace sink
+
+namespace detail {
+// Whether a sink overrides an event; events nobody overrides are not even prepared.
+template <class S>
+inline constexpr bool wants_retry_scheduled =
+    !std::is_same_v<decltype(&S::retry_scheduled), decltype(&sink::Base::retry_scheduled)>;
+template <class S>
+inline constexpr bool wants_gave_up = !std::is_same_v<decltype(&S::gave_up), decltype(&sink::Base::gave_up)>;
+template <class S>
+inline constexpr bool wants_success =
+    !std::is_same_v<decltype(&S::succeeded_after_retries), decltype(&sink::Base::succeeded_after_retries)>;
+}  // namespace detail
+
+}  // namespace grit

@@ -1,0 +1,77 @@
+// Process-wide switches, stamina's `set_active` and `set_testing`. Safe to flip from any thread; a Retrying reads
+// them only when an attempt fails, never on the success path.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace grit {
+
+namespace detail {
+inline std::atomic<bool>& active_flag() noexcept {
+  static std::atomic<bool> active{true};
+  return active;
+}
+
+// Testing mode in one word, so that a reader never sees half of an update: bit 0 enabled, bit 1 cap,
+// the rest the number of attempts.
+inline std::atomic<std::uint64_t>& testing_word() noexcept {
+  static std::atomic<std::uint64_t> word{0};
+  return word;
+}
+}  // namespace detail
+
+// Inactive: every call makes exactly one attempt, whatever its policies and whatever testing mode says.
+inline void set_active(bool active) noexcept { detail::active_flag().store(active, std::memory_order_release); }
+inline bool is_active() noexcept { return detail::active_flag().load(std::memory_order_acquire); }
+
+namespace testing {
+
+struct Settings {
+  std::uint64_t attempts = 1;  // attempts in all, the first one included
+  bool cap = false;            // true: at most `attempts`, fewer if the Retrying's own limit is lower
+};
+
+struct State {
+  bool enabled = false;
+  Settings settings{};
+};
+
+namespace detail {
+constexpr std::uint64_t encode(const State& s) noexcept {
+  return (s.settings.attempts << 2) | (s.settings.cap ? 2u : 0u) | (s.enabled ? 1u : 0u);
+}
+constexpr State decode(std::uint64_t w) noexcept { return {(w & 1u) != 0, {w >> 2, (w & 2u) != 0}}; }
+}  // namespace detail
+
+inline State state() noexcept { return detail::decode(grit::detail::testing_word().load(std::memory_order_acquire)); }
+inline bool is_enabled() noexcept { return state().enabled; }
+
+// Testing mode: no wait is real (every wait is zero), timeouts are ignored, and a call makes `attempts` attempts
+// (with `cap`: at most that many). Returns the state it replaced.
+inline State set(bool enabled, Settings settings = {}) {
+  if (settings.attempts < 1)
+    throw std::invalid_argument("grit::testing::set: attempts must be >= 1 (it counts the first attempt too), got " +
+                                std::to_string(settings.attempts));
+  if (settings.attempts > (UINT64_MAX >> 2)) settings.attempts = UINT64_MAX >> 2;
+  const State previous = detail::decode(
+      grit::detail::testing_word().exchange(detail::encode({enabled, settings}), std::memory_order_acq_rel));
+  return previous;
+}
+
+// Sets testing mode for a scope and restores the previous state when it ends; scopes nest.
+class Scope {
+ public:
+  explicit Scope(bool enabled = true, Settings settings = {}) : previous_(set(enabled, settings)) {}
+  ~Scope() { grit::detail::testing_word().store(detail::encode(previous_), std::memory_order_release); }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+ private:
+  State previous_;
+};
+
+}  // namespace testing
+}  // namespace grit

@@ -1,0 +1,162 @@
+// Wait policies: the backoff before jitter. The wait after failed attempt n is
+// min(max(), jitter(delay(n))): jitter comes before the cap, so no wait exceeds max().
+//
+// A wait policy provides, all const and noexcept:
+//   nanoseconds delay(std::uint64_t n) - the wait after failed attempt n (from 1), before jitter, <= max()
+//   nanoseconds initial()              - delay(1); decorrelated jitter's lower bound
+//   nanoseconds max()                  - the cap on every jittered wait
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <tuple>
+
+#include "detail/category.hpp"
+#include "detail/values.hpp"
+
+namespace grit {
+
+template <class W>
+concept WaitPolicy = std::same_as<typename W::grit_category, category::wait> && requires(const W& w, std::uint64_t n) {
+  { w.delay(n) } -> std::same_as<nanoseconds>;
+  { w.initial() } -> std::same_as<nanoseconds>;
+  { w.max() } -> std::same_as<nanoseconds>;
+};
+
+namespace wait {
+
+// Initial * Base^(n-1), capped at Max; stamina's backoff. Exact integer arithmetic for whole bases,
+// saturating at Max for every n, however large.
+template <Duration Initial = std::chrono::milliseconds(100), Duration Max = std::chrono::seconds(5), Factor Base = 2>
+class Exponential {
+  static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Exponential's Initial must be >= 0");
+  static_assert(Max.is_runtime || Max.ns >= 0, "grit: wait::Exponential's Max must be >= 0");
+  static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
+                "grit: wait::Exponential<Initial, Max> needs Max >= Initial; raise Max or lower Initial");
+  static_assert(Base.is_runtime || Base.millionths >= 1'000'000,
+                "grit: wait::Exponential's Base must be >= 1 (1 waits Initial every time); a base below 1 would shrink "
+                "the waits");
+
+  [[no_unique_address]] detail::Param<Initial> initial_;
+  [[no_unique_address]] detail::Param<Max> max_;
+  [[no_unique_address]] detail::Param<Base> base_;
+
+ public:
+  using grit_category = category::wait;
+
+  constexpr Exponential() requires(detail::runtime_count<decltype(initial_), decltype(max_), decltype(base_)> == 0) =
+      default;
+  template <class... A>
+    requires(sizeof...(A) > 0)
+  explicit Exponential(const A&... runtime_values) {
+    detail::bind_runtime(std::tie(initial_, max_, base_), runtime_values...);
+    if (initial().count() < 0)
+      detail::invalid_argument("grit::wait::Exponential", "initial", "must be >= 0, got " + detail::to_string(initial()));
+    if (max() < initial())
+      detail::invalid_argument("grit::wait::Exponential", "max",
+                               "must be >= initial (" + detail::to_string(initial()) + "), got " +
+                                   detail::to_string(max()));
+    if (!(base() >= 1.0))
+      detail::invalid_argument("grit::wait::Exponential", "base", "must be >= 1, got " + std::to_string(base()));
+  }
+
+  constexpr nanoseconds initial() const noexcept { return initial_.get(); }
+  constexpr nanoseconds max() const noexcept { return max_.get(); }
+  constexpr double base() const noexcept { return base_.get(); }
+
+  nanoseconds delay(std::uint64_t n) const noexcept {
+    const nanoseconds first = initial(), cap = max();
+    const double b = base();
+    if (n <= 1 || first.count() == 0 || b == 1.0) return first;
+    if (const auto whole = static_cast<std::int64_t>(b); static_cast<double>(whole) == b) {
+      // At most 63 multiplications: each one at least doubles a value that stays below cap.
+      std::int64_t v = first.count();
+      for (std::uint64_t k = 1; k < n; ++k) {
+        if (v > cap.count() / whole) return cap;
+        v *= whole;
+      }
+      return v < cap.count() ? nanoseconds(v) : cap;
+    }
+    const double v = static_cast<double>(first.count()) * std::pow(b, static_cast<double>(n - 1));
+    return v < static_cast<double>(cap.count()) ? nanoseconds(static_cast<std::int64_t>(v)) : cap;
+  }
+};
+
+// The same wait D every time.
+template <Duration D = runtime>
+class Fixed {
+  static_assert(D.is_runtime || D.ns >= 0, "grit: wait::Fixed<D> needs D >= 0");
+  [[no_unique_address]] detail::Param<D> wait_;
+
+ public:
+  using grit_category = category::wait;
+
+  constexpr Fixed() requires(!D.is_runtime) = default;
+  template <class Rep, class Period>
+  explicit Fixed(std::chrono::duration<Rep, Period> wait) requires(D.is_runtime) {
+    wait_.set(wait);
+    if (wait_.get().count() < 0)
+      detail::invalid_argument("grit::wait::Fixed", "wait", "must be >= 0, got " + detail::to_string(wait_.get()));
+  }
+
+  constexpr nanoseconds delay(std::uint64_t) const noexcept { return wait_.get(); }
+  constexpr nanoseconds initial() const noexcept { return wait_.get(); }
+  constexpr nanoseconds max() const noexcept { return wait_.get(); }
+};
+
+// Initial + Step * (n-1), capped at Max.
+template <Duration Initial = runtime, Duration Step = runtime, Duration Max = runtime>
+class Linear {
+  static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Linear's Initial must be >= 0");
+  static_assert(Step.is_runtime || Step.ns >= 0, "grit: wait::Linear's Step must be >= 0");
+  static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
+                "grit: wait::Linear<Initial, Step, Max> needs Max >= Initial; raise Max or lower Initial");
+
+  [[no_unique_address]] detail::Param<Initial> initial_;
+  [[no_unique_address]] detail::Param<Step> step_;
+  [[no_unique_address]] detail::Param<Max> max_;
+
+ public:
+  using grit_category = category::wait;
+
+  constexpr Linear() requires(detail::runtime_count<decltype(initial_), decltype(step_), decltype(max_)> == 0) = default;
+  template <class... A>
+    requires(sizeof...(A) > 0)
+  explicit Linear(const A&... runtime_values) {
+    detail::bind_runtime(std::tie(initial_, step_, max_), runtime_values...);
+    if (initial().count() < 0)
+      detail::invalid_argument("grit::wait::Linear", "initial", "must be >= 0, got " + detail::to_string(initial()));
+    if (step().count() < 0)
+      detail::invalid_argument("grit::wait::Linear", "step", "must be >= 0, got " + detail::to_string(step()));
+    if (max() < initial())
+      detail::invalid_argument("grit::wait::Linear", "max",
+                               "must be >= initial (" + detail::to_string(initial()) + "), got " +
+                                   detail::to_string(max()));
+  }
+
+  constexpr nanoseconds initial() const noexcept { return initial_.get(); }
+  constexpr nanoseconds step() const noexcept { return step_.get(); }
+  constexpr nanoseconds max() const noexcept { return max_.get(); }
+
+  constexpr nanoseconds delay(std::uint64_t n) const noexcept {
+    if (n <= 1 || step().count() == 0) return initial();
+    const std::uint64_t steps = n - 1;
+    if (steps > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return max();
+    const nanoseconds v =
+        detail::saturating_add(initial(), detail::saturating_mul(step(), static_cast<std::int64_t>(steps)));
+    return v < max() ? v : max();
+  }
+};
+
+// No wait at all.
+struct None {
+  using grit_category = category::wait;
+  static constexpr nanoseconds delay(std::uint64_t) noexcept { return nanoseconds::zero(); }
+  static constexpr nanoseconds initial() noexcept { return nanoseconds::zero(); }
+  static constexpr nanoseconds max() noexcept { return nanoseconds::zero(); }
+};
+
+}  // namespace wait
+}  // namespace grit
