@@ -14,11 +14,11 @@ namespace grit {
 
 template <class C>
 concept ClockPolicy = std::same_as<typename C::grit_category, category::clock> &&
-                      requires(const C& c, std::chrono::nanoseconds d) {
-                        { std::chrono::duration_cast<std::chrono::nanoseconds>(c.now() - c.now()) };
-                        c.sleep_for(d);
-                        { C::is_steady } -> std::convertible_to<bool>;
-                      };
+    requires(const C& c, std::chrono::nanoseconds d) {
+  {std::chrono::duration_cast<std::chrono::nanoseconds>(c.now() - c.now())};
+  c.sleep_for(d);
+  { C::is_steady } -> std::convertible_to<bool>;
+};
 
 namespace clock {
 

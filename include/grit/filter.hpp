@@ -65,8 +65,29 @@ constexpr Verdict to_verdict(const T& answer) {
     static_assert(sizeof(T) == 0,
                   "grit: a filter predicate must return bool (retry or not) or a std::chrono duration (retry after "
                   "exactly that long)");
+    return Verdict::give_up();  // not reached: keeps the failed assertion the only error
   }
 }
+
+namespace detail {
+// What a filter predicate may return (see to_verdict): checked where the predicate's type is known.
+template <class T>
+concept verdict_answer = std::same_as<T, Verdict> || std::same_as<T, bool> || requires(const T& answer) {
+  detail::to_nanoseconds(answer);
+} || requires(const T& answer) {
+  answer.has_value();
+  detail::to_nanoseconds(*answer);
+};
+
+// Whether Pred can be called with a const A and returns a verdict_answer.
+template <class Pred, class A>
+constexpr bool answers_with_verdict() {
+  if constexpr (std::is_invocable_v<const Pred&, const A&>)
+    return verdict_answer<std::remove_cvref_t<std::invoke_result_t<const Pred&, const A&>>>;
+  else
+    return false;
+}
+}  // namespace detail
 
 // --- cancellation --------------------------------------------------------------------------------------------
 
@@ -89,7 +110,9 @@ inline bool is_cancellation(const std::exception& e) noexcept {
 // A user type says it is a cancellation with a function found by ADL: `bool grit_is_cancellation(const T&)`.
 template <class T>
 bool is_cancellation_of(const T& failure) noexcept {
-  if constexpr (requires { { grit_is_cancellation(failure) } -> std::convertible_to<bool>; })
+  if constexpr (requires {
+                  { grit_is_cancellation(failure) } -> std::convertible_to<bool>;
+                })
     return grit_is_cancellation(failure);
   else if constexpr (requires { detail::is_cancellation(failure); })
     return detail::is_cancellation(failure);
@@ -123,7 +146,7 @@ struct sole_parameter<R (C::*)(A)> {
   using type = A;
 };
 template <class F>
-  requires requires { &F::operator(); }
+requires requires { &F::operator(); }
 struct sole_parameter<F> : sole_parameter<decltype(&F::operator())> {};
 
 template <class Pred>
@@ -137,7 +160,8 @@ class PredicateHolder {
   [[no_unique_address]] Pred pred_;
 
  public:
-  constexpr PredicateHolder() requires std::default_initializable<Pred> = default;
+  constexpr PredicateHolder() requires std::default_initializable<Pred>
+  = default;
   constexpr explicit PredicateHolder(Pred pred) : pred_(std::move(pred)) {}
 };
 
@@ -158,7 +182,7 @@ struct AnyError {
 
 template <class F>
 concept ExceptionFilter = std::same_as<typename F::grit_category, category::filter> &&
-                          boost::mp11::mp_is_list<typename F::exception_types>::value;
+    boost::mp11::mp_is_list<typename F::exception_types>::value;
 
 template <class F>
 concept ResultFilter = std::same_as<typename F::grit_category, category::filter> && F::is_result_filter;
@@ -169,9 +193,14 @@ concept FilterPolicy = ExceptionFilter<F> || ResultFilter<F>;
 // Retries on exceptions of these types, derived ones included.
 template <class... E>
 struct RetryOn {
-  static_assert(sizeof...(E) > 0, "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
-  static_assert((std::is_class_v<E> && ...),
-                "grit: RetryOn<E...> takes exception class types (not references, pointers or built-in types)");
+  // The checks sit in a lambda so that, when one fails, the class itself stays valid: clang would otherwise mark it
+  // invalid, and Retrying would add a misleading "not a policy" error after this one. (The same in every policy.)
+  static_assert([] {
+    static_assert(sizeof...(E) > 0, "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
+    static_assert((std::is_class_v<E> && ...),
+                  "grit: RetryOn<E...> takes exception class types (not references, pointers or built-in types)");
+    return true;
+  }());
 
   using grit_category = category::filter;
   using exception_types = boost::mp11::mp_list<E...>;
@@ -187,18 +216,33 @@ struct RetryOn {
 template <class Pred>
 class RetryIf : public detail::PredicateHolder<Pred> {
   using caught = detail::caught_type<Pred>;
-  static_assert(std::is_class_v<caught>,
-                "grit: RetryIf's predicate must take one exception (class type) parameter, e.g. "
-                "[](const HttpError& e) { return e.status() >= 500; }");
-  static_assert(std::is_invocable_v<const Pred&, const caught&>,
-                "grit: RetryIf's predicate must be callable as a const object with the exception it takes");
+  // Each check only once the one before it passed, so that a misuse is one error (see RetryOn for the lambda).
+  static_assert([] {
+    static_assert(std::is_class_v<caught>,
+                  "grit: RetryIf's predicate must take one exception (class type) parameter, e.g. "
+                  "[](const HttpError& e) { return e.status() >= 500; }");
+    if constexpr (std::is_class_v<caught>) {
+      static_assert(std::is_invocable_v<const Pred&, const caught&>,
+                    "grit: RetryIf's predicate must be callable as a const object with the exception it takes");
+      if constexpr (std::is_invocable_v<const Pred&, const caught&>)
+        static_assert(detail::answers_with_verdict<Pred, caught>(),
+                      "grit: RetryIf's predicate must return bool (retry or not) or a std::chrono duration (retry "
+                      "after exactly that long)");
+    }
+    return true;
+  }());
 
  public:
   using grit_category = category::filter;
   using exception_types = boost::mp11::mp_list<caught>;
   using detail::PredicateHolder<Pred>::PredicateHolder;
 
-  Verdict classify(const caught& e) const { return to_verdict(this->pred_(e)); }
+  Verdict classify(const caught& e) const {
+    if constexpr (detail::answers_with_verdict<Pred, caught>())
+      return to_verdict(this->pred_(e));
+    else
+      return Verdict::give_up();  // not reached: a check above has failed; no second error
+  }
 };
 template <class Pred>
 RetryIf(Pred) -> RetryIf<Pred>;
@@ -216,11 +260,15 @@ class RetryOnError : public detail::PredicateHolder<Pred> {
 
   template <detail::expected_like R>
   Verdict classify_result(const R& r) const {
-    if (r.has_value()) return Verdict::give_up();
-    static_assert(std::is_invocable_v<const Pred&, decltype(r.error())>,
-                  "grit: RetryOnError's predicate must take the error type of the returned value");
-    if (detail::is_cancellation_of(r.error())) return Verdict::give_up();
-    return to_verdict(this->pred_(r.error()));
+    if constexpr (!std::is_invocable_v<const Pred&, decltype(r.error())>) {
+      static_assert(std::is_invocable_v<const Pred&, decltype(r.error())>,
+                    "grit: RetryOnError's predicate must take the error type of the returned value");
+      return Verdict::give_up();  // not reached: keeps the failed assertion the only error
+    } else {
+      if (r.has_value()) return Verdict::give_up();
+      if (detail::is_cancellation_of(r.error())) return Verdict::give_up();
+      return to_verdict(this->pred_(r.error()));
+    }
   }
 };
 template <class Pred>

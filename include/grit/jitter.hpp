@@ -32,10 +32,10 @@ struct JitterInput {
 
 template <class J>
 concept JitterPolicy = std::same_as<typename J::grit_category, category::jitter> &&
-                       requires(const J& j, nanoseconds d, const JitterInput& in, typename J::state_type& s) {
-                         { j.start() } -> std::same_as<typename J::state_type>;
-                         { j.apply(d, in, s) } -> std::same_as<nanoseconds>;
-                       };
+    requires(const J& j, nanoseconds d, const JitterInput& in, typename J::state_type& s) {
+  { j.start() } -> std::same_as<typename J::state_type>;
+  { j.apply(d, in, s) } -> std::same_as<nanoseconds>;
+};
 
 template <class E>
 concept RandomEngine = requires(const E& e, typename E::state_type& s) {
@@ -77,10 +77,10 @@ inline Wyrand& thread_engine() noexcept {
   // Seeded once per thread from the clock, the thread's identity and a process-wide counter, so that threads
   // (and processes started together) draw different sequences. Jitter needs spread, not secrecy.
   static std::atomic<std::uint64_t> threads{0};
-  thread_local Wyrand engine{splitmix64(
-      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-      splitmix64(std::hash<std::thread::id>{}(std::this_thread::get_id())) ^
-      splitmix64(threads.fetch_add(1, std::memory_order_relaxed) + 0x5851f42d4c957f2dULL))};
+  thread_local Wyrand engine{
+      splitmix64(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                 splitmix64(std::hash<std::thread::id>{}(std::this_thread::get_id())) ^
+                 splitmix64(threads.fetch_add(1, std::memory_order_relaxed) + 0x5851f42d4c957f2dULL))};
   return engine;
 }
 
@@ -134,7 +134,11 @@ class Drawing {
 // delay + U[0, Max]: stamina's jitter. Once the delay reaches the wait's cap, the wait is exactly the cap.
 template <Duration Max = std::chrono::seconds(1), RandomEngine Engine = ThreadLocalEngine>
 class Additive : public Drawing<Engine> {
-  static_assert(Max.is_runtime || Max.ns >= 0, "grit: jitter::Additive<Max> needs Max >= 0");
+  // The check sits in a lambda so that, when it fails, the class itself stays valid (see stop::Attempts).
+  static_assert([] {
+    static_assert(Max.is_runtime || Max.ns >= 0, "grit: jitter::Additive<Max> needs Max >= 0");
+    return true;
+  }());
   [[no_unique_address]] detail::Param<Max> max_;
 
  public:

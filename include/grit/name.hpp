@@ -28,7 +28,11 @@ struct CallSite {
 
 template <detail::FixedString S>
 struct Name {
-  static_assert(S.view().size() > 0, "grit: Name<\"...\"> needs a non-empty name");
+  // The check sits in a lambda so that, when it fails, the class itself stays valid (see stop::Attempts).
+  static_assert([] {
+    static_assert(S.view().size() > 0, "grit: Name<\"...\"> needs a non-empty name");
+    return true;
+  }());
   using grit_category = category::name;
   static constexpr std::string_view value() noexcept { return S.view(); }
 };

@@ -8,6 +8,9 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 #include <functional>
+#include <memory>
+#include <new>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -25,72 +28,216 @@ namespace detail {
 template <class F, class... A>
 using attempt_result = std::invoke_result_t<F&, A&...>;
 
-// One call in progress: the schedule, plus the flag that lets a give-up pass the outer catch clauses untouched.
-template <class Config>
-struct CallState {
-  Schedule<Config> schedule;
-  bool passing = false;
+// attempt_result, or void when f cannot be called so: Retrying's call operator then says why, in one error, instead
+// of dropping out of overload resolution ("no match for call").
+template <class F, class... A>
+using attempt_result_or_void =
+    typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
+                                std::type_identity<void>>::type;
+
+// Storage for the schedule of a call, made only when the first attempt fails: the success path builds nothing.
+template <class T, bool = std::is_trivially_destructible_v<T>>
+class Deferred {
+  union {
+    T value_;
+  };
+
+ public:
+  Deferred() noexcept {}
+  template <class... A>
+  T& emplace(A&&... a) {
+    return *::new (static_cast<void*>(std::addressof(value_))) T(std::forward<A>(a)...);
+  }
+  T& get() noexcept { return value_; }
+};
+template <class T>
+class Deferred<T, false> {
+  std::optional<T> value_;
+
+ public:
+  template <class... A>
+  T& emplace(A&&... a) {
+    return value_.emplace(std::forward<A>(a)...);
+  }
+  T& get() noexcept { return *value_; }
 };
 
+// The flag that lets a give-up pass the outer catch clauses untouched; it exists only where there are outer clauses.
+template <bool Needed>
+struct PassingFlag {
+  bool value = false;
+  bool get() const noexcept { return value; }
+  void set() noexcept { value = true; }
+};
+template <>
+struct PassingFlag<false> {
+  static constexpr bool get() noexcept { return false; }
+  static constexpr void set() noexcept {}
+};
+
+// One call in progress. Nothing in it is written on the success path (bar `passing`, where it exists): the schedule
+// is made when the first attempt fails, from the start time read before it (only if a stop policy needs it).
+template <class Config, bool Passing>
+struct CallState {
+  Deferred<Schedule<Config>> schedule;
+  [[no_unique_address]] PassingFlag<Passing> passing;
+};
+
+template <class Config>
+using start_point = typename Schedule<Config>::start_point;
+
+// The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
+// time; its catch clauses, on a retryable failure, make the schedule (out of line) and hand over to `retry_loop`,
+// which runs every later attempt (`!First`) with the schedule. So the success path is the hand-written loop's.
+template <class Config, class Call>
+[[gnu::noinline]] Decision first_failure(const Config& config, start_point<Config> start, Call& call, Verdict verdict,
+                                         const Cause& cause) {
+  return call.schedule.emplace(config, start).on_failure(verdict, cause);
+}
+
+template <class Config, class Call, class F, class... A>
+attempt_result<F, A...> retry_loop(const Config& config, Call& call, Decision next, F& f, A&... args);
+
+// The rest of a call after its first failure, with its schedule; see retry_loop.
+template <class Config, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(const Config& config, Schedule<Config>& schedule,
+                                                                 Call& call, Decision next, F& f, A&... args);
+
+// A failure's Cause, or an empty one when no sink reads it: then the failure's address is never taken.
+template <class Config, class R>
+[[gnu::always_inline]] inline Cause cause_of_value(const R& result) {
+  if constexpr (Schedule<Config>::reads_causes())
+    return Cause::of_value(result);
+  else
+    return Cause{};
+}
+
+// The first attempt returned a value that a result filter wants retried. No exception is in flight, so the schedule
+// is made right here, in a local that the retry loop keeps using.
+template <class Config, class Call, class R, class F, class... A>
+[[gnu::noinline]] R first_failed_result(const Config& config, start_point<Config> start, Call& call, Verdict verdict,
+                                        R failed, F& f, A&... args) {
+  Schedule<Config> schedule(config, start);
+  Decision next;
+  {
+    R result = static_cast<R&&>(failed);
+    next = schedule.on_failure(verdict, cause_of_value<Config>(result));
+    if (!next) return static_cast<R&&>(result);  // the same value, unchanged
+  }                                              // the discarded result is destroyed before the wait
+  return retry_with(config, schedule, call, next, f, args...);
+}
+
 // The attempt itself, and the result filters.
-template <class Config, class F, class... A>
-attempt_result<F, A...> attempt_inspecting(CallState<Config>& call, F& f, A&... args) {
+template <bool First, class Config, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(const Config& config, S& state, Call& call,
+                                                                         F& f, A&... args) {
   using R = attempt_result<F, A...>;
   if constexpr (!Config::template inspects_results<R>) {
     return std::invoke(f, args...);
+  } else if constexpr (First) {
+    R result = std::invoke(f, args...);
+    const Verdict verdict = Schedule<Config>::classify_result(config, result);
+    if (!verdict.retries()) return result;
+    // Handed over by value: the success path never takes the result's address, so it can stay in registers.
+    return first_failed_result<Config, Call, R>(config, state, call, verdict, static_cast<R&&>(result), f, args...);
   } else {
+    Schedule<Config>& schedule = state;
     for (;;) {
       Decision next;
       {
         R result = std::invoke(f, args...);
-        const Verdict verdict = call.schedule.classify_result(result);
+        const Verdict verdict = Schedule<Config>::classify_result(config, result);
         if (!verdict.retries()) return result;
-        next = call.schedule.on_failure(verdict, Cause::of_value(result));
+        next = schedule.on_failure(verdict, cause_of_value<Config>(result));
         if (!next) return result;  // the same value, unchanged
-      }  // the discarded result is destroyed before the wait
-      call.schedule.wait(next);
+      }                            // the discarded result is destroyed before the wait
+      schedule.wait(next);
     }
   }
 }
 
 // One catch clause per (filter, exception type), nested so that the first filter written is the innermost.
-// Each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows, so that the
-// outer clauses let the same exception object through.
-template <class Level, class... Outer, class Config, class F, class... A>
-attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>, CallState<Config>& call, F& f,
-                                         A&... args) {
+// In the retry loop each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows,
+// so that the outer clauses (the retry loop's, then the first attempt's) let the same exception object through.
+template <bool First, bool Outermost, class Level, class... Outer, class Config, class S, class Call, class F,
+          class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>,
+                                                                       const Config& config, S& state, Call& call, F& f,
+                                                                       A&... args) {
   for (;;) {
     Decision next;
     try {
       if constexpr (sizeof...(Outer) == 0)
-        return attempt_inspecting(call, f, args...);
+        return attempt_inspecting<First>(config, state, call, f, args...);
       else
-        return attempt_catching(boost::mp11::mp_list<Outer...>{}, call, f, args...);
+        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, config, state, call, f, args...);
     } catch (const typename Level::exception& e) {
-      if (call.passing) throw;
+      if (call.passing.get()) throw;
       if (detail::is_cancellation_of(e)) {
-        call.passing = true;
+        call.passing.set();
         throw;
       }
-      const Verdict verdict = call.schedule.template classify<Level>(e);
-      if (!verdict.retries()) throw;  // an outer clause may still want it
-      next = call.schedule.on_failure(verdict, Cause::of_exception(e));
+      const Verdict verdict = config.template policy<typename Level::filter>().classify(e);
+      if (!verdict.retries()) {
+        if constexpr (!First && Outermost) call.passing.set();  // leaves the retry loop: not the first attempt's
+        throw;                                                  // an outer clause may still want it
+      }
+      if constexpr (First)
+        next = first_failure(config, state, call, verdict, Cause::of_exception(e));
+      else
+        next = state.on_failure(verdict, Cause::of_exception(e));
       if (!next) {
-        call.passing = true;
+        call.passing.set();
         throw;
       }
     }
-    call.schedule.wait(next);
+    if constexpr (First)
+      return retry_loop(config, call, next, f, args...);
+    else
+      state.wait(next);
   }
 }
 
-template <class Config, class F, class... A>
-attempt_result<F, A...> attempt(CallState<Config>& call, F& f, A&... args) {
+template <bool First, class Config, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt(const Config& config, S& state, Call& call, F& f,
+                                                              A&... args) {
   using levels = boost::mp11::mp_reverse<catch_levels<typename Config::filter_types>>;
   if constexpr (boost::mp11::mp_empty<levels>::value)
-    return attempt_inspecting(call, f, args...);
+    return attempt_inspecting<First>(config, state, call, f, args...);
   else
-    return attempt_catching(levels{}, call, f, args...);
+    return attempt_catching<First, true>(levels{}, config, state, call, f, args...);
+}
+
+// Every attempt after the first failed one; out of line, so that the caller's success path carries none of it.
+// The schedule is moved to a local that no opaque call can see, so that its counters can live in registers.
+template <class Config, class Call, class F, class... A>
+[[gnu::noinline]] attempt_result<F, A...> retry_loop(const Config& config, Call& call, Decision next, F& f,
+                                                     A&... args) {
+  Schedule<Config> schedule = std::move(call.schedule.get());
+  return retry_with(config, schedule, call, next, f, args...);
+}
+
+template <class Config, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(const Config& config, Schedule<Config>& schedule,
+                                                                 Call& call, Decision next, F& f, A&... args) {
+  using R = attempt_result<F, A...>;
+  schedule.wait(next);
+  constexpr bool notifies_success = []<class... S>(boost::mp11::mp_list<S...>) {
+    return (detail::wants_success<S> || ...);
+  }(typename Config::sink_types{});
+  if constexpr (!notifies_success) {
+    return attempt<false>(config, schedule, call, f, args...);
+  } else if constexpr (std::is_void_v<R>) {
+    attempt<false>(config, schedule, call, f, args...);
+    schedule.on_success();
+  } else {
+    R result = attempt<false>(config, schedule, call, f, args...);
+    schedule.on_success();
+    if constexpr (std::is_reference_v<R>)
+      return static_cast<R&&>(result);
+    else
+      return result;
+  }
 }
 
 template <class T>
@@ -112,15 +259,20 @@ class Retrying {
   template <class T, class... Given>
   static constexpr T pick(Given&&... given) {
     constexpr std::size_t count = (std::size_t{0} + ... + std::size_t{std::is_same_v<std::remove_cvref_t<Given>, T>});
-    static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
-    if constexpr (count == 1) {
+    if constexpr (count > 1) {
+      static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
+      throw;  // not reached: keeps the failed assertion the only error
+    } else if constexpr (count == 1) {
       constexpr std::size_t index = boost::mp11::mp_find<boost::mp11::mp_list<std::remove_cvref_t<Given>...>, T>::value;
       return T(std::get<index>(std::forward_as_tuple(std::forward<Given>(given)...)));
+    } else if constexpr (std::is_default_constructible_v<T>) {
+      return T{};
     } else {
       static_assert(std::is_default_constructible_v<T>,
                     "grit: a policy of this Retrying holds run-time values (it was written with grit::runtime or "
-                    "takes a predicate object); pass the policy object to the Retrying's constructor");
-      return T{};
+                    "takes a predicate object), so it cannot be default-made; pass the policy object to the "
+                    "Retrying's constructor, e.g. Retrying<..., stop::Attempts<>>{stop::Attempts<>{5}}");
+      throw;  // not reached: keeps the failed assertion the only error
     }
   }
 
@@ -138,15 +290,22 @@ class Retrying {
   static constexpr bool inspects_results =
       !boost::mp11::mp_empty<boost::mp11::mp_copy_if<filter_types, detail::is_result_filter>>::value;
 
-  // Every policy default-made; the name defaults to the calling function.
-  Retrying(detail::CallSite site = detail::CallSite::current())
-    requires(std::is_default_constructible_v<Policies> && ...)
-      : policies_(make(site)) {}
+  // Every policy default-made; the name defaults to the calling function. Deliberately unconstrained: a policy that
+  // needs a run-time value gets a grit: message (in pick) rather than "no matching constructor".
+  Retrying(detail::CallSite site = detail::CallSite::current()) : policies_(make(site)) {}
 
-  // From the policies that hold run-time values (in any order); the others are default-made.
+  // From the policies that hold run-time values (in any order); the others are default-made. Constrained only so as
+  // not to take the place of the copy and move constructors (a class derived from Retrying included): an argument
+  // that is not one of the policies gets a grit: message rather than "no matching constructor".
   template <class... Given>
-    requires(sizeof...(Given) > 0 && (boost::mp11::mp_contains<all_types, std::remove_cvref_t<Given>>::value && ...))
-  explicit Retrying(Given&&... given) : policies_(make(detail::CallSite{}, std::forward<Given>(given)...)) {}
+  requires(sizeof...(Given) > 0 &&
+           !(sizeof...(Given) == 1 &&
+             (std::is_base_of_v<Retrying, std::remove_cvref_t<Given>> && ...))) explicit Retrying(Given&&... given)
+      : policies_(make(detail::CallSite{}, std::forward<Given>(given)...)) {
+    static_assert((boost::mp11::mp_contains<all_types, std::remove_cvref_t<Given>>::value && ...),
+                  "grit: an argument of Retrying's constructor is not one of its policies; pass objects of the policy "
+                  "types written in Retrying<...>, e.g. Retrying<RetryOn<E>, stop::Attempts<>>{stop::Attempts<>{5}}");
+  }
 
   template <class P>
   const P& policy() const noexcept {
@@ -161,54 +320,64 @@ class Retrying {
 
   // Calls f(args...) until it succeeds or the policies give up. Every attempt gets the caller's arguments as
   // lvalues: nothing is copied, and nothing is moved from before a later attempt needs it.
+  // Misuse is checked one thing at a time, and nothing is called after a failed check, so that the grit: message is
+  // the only error. (Not SFINAE-friendly, on purpose: "no match for call" would not say why.)
   template <class F, class... Args>
-  detail::attempt_result<F, Args...> operator()(F&& f, Args&&... args) const {
-    static_assert(std::is_invocable_v<F&, Args&...>,
-                  "grit: the function cannot be called with these arguments as lvalues. Every attempt reuses the "
-                  "caller's arguments, so one that must be moved in (a by-value std::unique_ptr, say) cannot be "
-                  "retried; wrap the call in a lambda that makes a fresh argument for each attempt");
-    using R = detail::attempt_result<F, Args...>;
-    if constexpr (inspects_results<R>) {
+  [[gnu::always_inline]] detail::attempt_result_or_void<F, Args...> operator()(F&& f, Args&&... args) const {
+    using R = detail::attempt_result_or_void<F, Args...>;
+    if constexpr (!std::is_invocable_v<F&, Args&...>) {
+      static_assert(std::is_invocable_v<F&, Args&...>,
+                    "grit: the function cannot be called with these arguments as lvalues. Every attempt reuses the "
+                    "caller's arguments, so one that must be moved in (a by-value std::unique_ptr, say) cannot be "
+                    "retried; wrap the call in a lambda that makes a fresh argument for each attempt");
+      throw;  // not reached: keeps the failed assertion the only error
+    } else if constexpr (inspects_results<R> && std::is_void_v<R>) {
       static_assert(!std::is_void_v<R>,
                     "grit: RetryOnError and RetryOnResult inspect a returned value, but this function returns void; "
                     "use RetryOn<E> for exceptions");
+      throw;  // not reached
+    } else if constexpr (inspects_results<R> &&
+                         !boost::mp11::mp_all_of_q<boost::mp11::mp_copy_if<filter_types, detail::is_result_filter>,
+                                                   accepts_result<R>>::value) {
       static_assert(boost::mp11::mp_all_of_q<boost::mp11::mp_copy_if<filter_types, detail::is_result_filter>,
                                              accepts_result<R>>::value,
                     "grit: a result filter cannot inspect what this function returns: RetryOnError needs an "
                     "expected-like value (has_value() and error()), RetryOnResult a predicate taking the value");
-    }
-    detail::CallState<Retrying> call{Schedule<Retrying>(*this)};
-    if constexpr (notifies_success) {
-      if constexpr (std::is_void_v<R>) {
-        detail::attempt(call, f, args...);
-        call.schedule.on_success();
-      } else {
-        R result = detail::attempt(call, f, args...);
-        call.schedule.on_success();
-        return static_cast<R>(result);
-      }
+      throw;  // not reached
     } else {
-      return detail::attempt(call, f, args...);
+      return run(f, args...);
     }
   }
 
  private:
+  // The call itself, once operator() has found nothing wrong. Always inline, like the hand-written loop it replaces:
+  // the caller gets the first attempt and its catch clauses; everything after a failure is out of line.
+  template <class F, class... Args>
+  [[gnu::always_inline]] detail::attempt_result<F, Args...> run(F& f, Args&... args) const {
+    using R = detail::attempt_result<F, Args...>;
+    // Only a function with two catch clauses or more, or with both catch clauses and result filters, needs the
+    // flag that lets a give-up pass the outer clauses.
+    constexpr bool passing =
+        boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
+    detail::CallState<Retrying, passing> call;
+    auto start = Schedule<Retrying>::start_of_call(*this);
+    return detail::attempt<true>(*this, start, call, f, args...);
+  }
+
   template <class R>
   struct accepts_result {
     template <class F>
     using fn = boost::mp11::mp_bool<F::template accepts<R>>;
   };
 
-  static constexpr bool notifies_success = []<class... S>(boost::mp11::mp_list<S...>) {
-    return (detail::wants_success<S> || ...);
-  }(sink_types{});
-
   template <class... Given>
   static storage make(detail::CallSite site, Given&&... given) {
     return [&]<class... T>(boost::mp11::mp_list<T...>) {
       return storage([&]() -> T {
-        if constexpr (std::is_same_v<T, detail::CallSiteName>) return T{site};
-        else return pick<T>(std::forward<Given>(given)...);
+        if constexpr (std::is_same_v<T, detail::CallSiteName>)
+          return T{site};
+        else
+          return pick<T>(std::forward<Given>(given)...);
       }()...);
     }(all_types{});
   }
@@ -240,8 +409,8 @@ class Retried {
 };
 
 template <class R, class F>
-  requires detail::is_retrying<R>::value
-Retried<R, std::decay_t<F>> retrying(F&& f, detail::CallSite site = detail::CallSite::current()) {
+requires detail::is_retrying<R>::value Retried<R, std::decay_t<F>> retrying(
+    F&& f, detail::CallSite site = detail::CallSite::current()) {
   return {R(site), std::forward<F>(f)};
 }
 

@@ -59,9 +59,28 @@ class Schedule {
   using time_point = std::conditional_t<uses_clock, decltype(std::declval<const clock_type&>().now()), detail::Empty>;
 
  public:
+  // When a call starts: read from the clock only if a stop policy needs it, otherwise nothing at all.
+  using start_point = time_point;
+  static start_point start_of_call(const Config& config) noexcept(
+      noexcept(config.template policy<clock_type>().now())) {
+    if constexpr (uses_clock)
+      return config.template policy<clock_type>().now();
+    else
+      return {};
+  }
+
   explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
-      : config_(&config), jitter_state_(config.template policy<jitter_type>().start()) {
-    if constexpr (uses_clock) start_ = config.template policy<clock_type>().now();
+      : Schedule(config, start_of_call(config)) {}
+  // For drivers that read the start time before the first attempt and make the schedule only if it fails.
+  Schedule(const Config& config, start_point start)
+      : config_(&config),
+        start_(start),
+        jitter_state_(config.template policy<jitter_type>().start()),
+        active_(is_active()) {
+    const testing::State testing = testing::state();
+    testing_ = testing.enabled;
+    testing_limit_ =
+        testing.settings.cap ? std::min(testing.settings.attempts, attempt_limit()) : testing.settings.attempts;
   }
 
   // The attempt now running (before a failure is reported) or just failed, from 1.
@@ -73,14 +92,13 @@ class Schedule {
   // how long. Notifies the sinks. `cause` must refer to the live failure.
   Decision on_failure(Verdict verdict, const Cause& cause) {
     if (!verdict.retries()) return Decision::give_up();
-    if (!is_active()) return give_up(GiveUpReason::inactive, cause);
+    // The switches as they were when the schedule was made (for the call operator: when the first attempt failed),
+    // as stamina reads them once at the start of its loop; the retry loop then keeps them in registers.
+    if (!active_) return give_up(GiveUpReason::inactive, cause);
 
-    const testing::State testing = testing::state();
     nanoseconds time_left = nanoseconds::max();
-    if (testing.enabled) {
-      std::uint64_t limit = testing.settings.attempts;
-      if (testing.settings.cap) limit = std::min(limit, attempt_limit());
-      if (attempt_ >= limit) return give_up(GiveUpReason::attempts, cause);
+    if (testing_) {
+      if (attempt_ >= testing_limit_) return give_up(GiveUpReason::attempts, cause);
     } else {
       const StopContext context{attempt_, elapsed()};
       bool stop = false;
@@ -102,9 +120,7 @@ class Schedule {
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
     }
 
-    nanoseconds wait = testing.enabled         ? nanoseconds::zero()
-                       : verdict.has_exact_wait() ? verdict.exact_wait()
-                                                  : backoff();
+    nanoseconds wait = testing_ ? nanoseconds::zero() : verdict.has_exact_wait() ? verdict.exact_wait() : backoff();
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
     if constexpr (any_sink_wants<retry_event>) {
@@ -135,6 +151,10 @@ class Schedule {
     if (decision) config_->template policy<clock_type>().sleep_for(decision.wait());
   }
 
+  // Whether any sink reads a failure's Cause; a driver passes an empty Cause otherwise, so that a returned failure
+  // never has its address taken (and can stay in registers).
+  static constexpr bool reads_causes() { return any_sink_wants<retry_event> || any_sink_wants<give_up_event>; }
+
   // Reports success; sinks hear of it if retries were needed.
   void on_success() {
     if constexpr (any_sink_wants<success_event>) {
@@ -144,13 +164,13 @@ class Schedule {
 
   template <class R>
   Verdict classify_result(const R& result) const {
-    Verdict verdict = Verdict::give_up();
-    boost::mp11::mp_for_each<boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>>(
-        [&](auto tag) {
-          using F = decltype(tag);
-          if (!verdict.retries()) verdict = config_->template policy<F>().classify_result(result);
-        });
-    return verdict;
+    return classify_result(*config_, result);
+  }
+  // The same, before a schedule exists (a driver's first attempt).
+  template <class R>
+  static Verdict classify_result(const Config& config, const R& result) {
+    return classify_result_with(boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>{},
+                                config, result);
   }
 
   // For the sync driver: the verdict of a filter's catch clause.
@@ -161,31 +181,46 @@ class Schedule {
 
  private:
   using levels = detail::catch_levels<typename Config::filter_types>;
+
+  // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
+  // never taken, so a small result stays in registers.)
+  template <class... F, class R>
+  static Verdict classify_result_with(boost::mp11::mp_list<F...>, const Config& config, const R& result) {
+    Verdict verdict = Verdict::give_up();
+    (void)(((verdict = config.template policy<F>().classify_result(result)).retries() || ...));
+    return verdict;
+  }
   struct retry_event {};
   struct give_up_event {};
   struct success_event {};
 
   template <class S, class Event>
   static constexpr bool wants() {
-    if constexpr (std::is_same_v<Event, retry_event>) return detail::wants_retry_scheduled<S>;
-    else if constexpr (std::is_same_v<Event, give_up_event>) return detail::wants_gave_up<S>;
-    else return detail::wants_success<S>;
+    if constexpr (std::is_same_v<Event, retry_event>)
+      return detail::wants_retry_scheduled<S>;
+    else if constexpr (std::is_same_v<Event, give_up_event>)
+      return detail::wants_gave_up<S>;
+    else
+      return detail::wants_success<S>;
   }
   template <class Event>
-  static constexpr bool any_sink_wants = []<class... S>(boost::mp11::mp_list<S...>) {
-    return (wants<S, Event>() || ...);
-  }(sink_types{});
+  static constexpr bool any_sink_wants =
+      []<class... S>(boost::mp11::mp_list<S...>) { return (wants<S, Event>() || ...); }(sink_types{});
 
   template <class Event, class Details>
   void notify(const Details& details) const noexcept {
-    boost::mp11::mp_for_each<sink_types>([&](auto tag) {
-      using S = decltype(tag);
+    // Tags, not sink objects: mp_for_each default-makes each element, and a sink may hold run-time state.
+    boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, sink_types>>([&](auto tag) {
+      using S = typename decltype(tag)::type;
       if constexpr (wants<S, Event>()) {
         try {
           const S& sink = config_->template policy<S>();
-          if constexpr (std::is_same_v<Event, retry_event>) sink.retry_scheduled(details);
-          else if constexpr (std::is_same_v<Event, give_up_event>) sink.gave_up(details);
-          else sink.succeeded_after_retries(details);
+          if constexpr (std::is_same_v<Event, retry_event>)
+            sink.retry_scheduled(details);
+          else if constexpr (std::is_same_v<Event, give_up_event>)
+            sink.gave_up(details);
+          else
+            sink.succeeded_after_retries(details);
         } catch (...) {
           // An instrumentation failure never replaces the user's failure or result.
         }
@@ -255,6 +290,9 @@ class Schedule {
   nanoseconds previous_wait_{};
   [[no_unique_address]] time_point start_{};
   [[no_unique_address]] typename jitter_type::state_type jitter_state_;
+  bool active_;
+  bool testing_ = false;  // testing mode, and then its attempt limit
+  std::uint64_t testing_limit_ = 0;
 };
 
 }  // namespace grit

@@ -52,8 +52,10 @@ class Cause {
   template <class E>
   static Cause of_exception(const E& e) noexcept {
     return Cause(&e, &typeid(e), [](const void* p) -> std::string {
-      if constexpr (std::is_base_of_v<std::exception, E>) return static_cast<const E*>(p)->what();
-      else return {};
+      if constexpr (std::is_base_of_v<std::exception, E>)
+        return static_cast<const E*>(p)->what();
+      else
+        return {};
     });
   }
 
@@ -61,14 +63,25 @@ class Cause {
   static Cause of_value(const V& v) noexcept {
     return Cause(&v, &typeid(v), [](const void* p) -> std::string {
       const V& value = *static_cast<const V*>(p);
-      if constexpr (requires { value.error(); }) return Cause::of_value(value.error()).message();
-      else if constexpr (requires { { value.message() } -> std::convertible_to<std::string>; }) return value.message();
-      else if constexpr (requires { { value.what() } -> std::convertible_to<std::string>; }) return value.what();
-      else if constexpr (std::is_convertible_v<const V&, std::string_view>) return std::string(std::string_view(value));
+      if constexpr (requires { value.error(); })
+        return Cause::of_value(value.error()).message();
+      else if constexpr (requires {
+                           { value.message() } -> std::convertible_to<std::string>;
+                         })
+        return value.message();
+      else if constexpr (requires {
+                           { value.what() } -> std::convertible_to<std::string>;
+                         })
+        return value.what();
+      else if constexpr (std::is_convertible_v<const V&, std::string_view>)
+        return std::string(std::string_view(value));
       else if constexpr (std::is_arithmetic_v<V> || std::is_enum_v<V>) {
-        if constexpr (std::is_enum_v<V>) return std::to_string(static_cast<std::underlying_type_t<V>>(value));
-        else return std::to_string(value);
-      } else return {};
+        if constexpr (std::is_enum_v<V>)
+          return std::to_string(static_cast<std::underlying_type_t<V>>(value));
+        else
+          return std::to_string(value);
+      } else
+        return {};
     });
   }
 
@@ -156,11 +169,11 @@ inline std::vector<RetryHook> get_on_retry_hooks() {
 
 template <class S>
 concept SinkPolicy = std::same_as<typename S::grit_category, category::sink> &&
-                     requires(const S& s, const RetryDetails& r, const GiveUpDetails& g, const SuccessDetails& ok) {
-                       s.retry_scheduled(r);
-                       s.gave_up(g);
-                       s.succeeded_after_retries(ok);
-                     };
+    requires(const S& s, const RetryDetails& r, const GiveUpDetails& g, const SuccessDetails& ok) {
+  s.retry_scheduled(r);
+  s.gave_up(g);
+  s.succeeded_after_retries(ok);
+};
 
 namespace sink {
 

@@ -27,40 +27,57 @@ enum class GiveUpReason : unsigned char {
 
 // What a stop policy sees after a failed attempt.
 struct StopContext {
-  std::uint64_t attempt;        // the attempt that just failed, from 1
-  nanoseconds elapsed;          // since the call started; read only if a stop policy uses_clock
+  std::uint64_t attempt;  // the attempt that just failed, from 1
+  nanoseconds elapsed;    // since the call started; read only if a stop policy uses_clock
 };
 
 template <class S>
 concept StopPolicy = std::same_as<typename S::grit_category, category::stop> &&
-                     requires(const S& s, const StopContext& c) {
-                       { s.should_stop(c) } -> std::convertible_to<bool>;
-                       { s.time_left(c) } -> std::same_as<nanoseconds>;
-                       { s.attempt_limit() } -> std::same_as<std::uint64_t>;
-                       { S::uses_clock } -> std::convertible_to<bool>;
-                       { S::reason } -> std::convertible_to<GiveUpReason>;
-                     };
+    requires(const S& s, const StopContext& c) {
+  { s.should_stop(c) } -> std::convertible_to<bool>;
+  { s.time_left(c) } -> std::same_as<nanoseconds>;
+  { s.attempt_limit() } -> std::same_as<std::uint64_t>;
+  { S::uses_clock } -> std::convertible_to<bool>;
+  { S::reason } -> std::convertible_to<GiveUpReason>;
+};
 
 namespace stop {
 
 inline constexpr std::uint64_t no_limit = std::numeric_limits<std::uint64_t>::max();
 
-struct Base {
+}  // namespace stop
+
+namespace detail {
+// stop::Base's no-op defaults, as a distinct empty base for each of grit's own stop policies: two policies deriving
+// from one common empty base could not share an address, so a Retrying with Attempts<N> and Timeout<D> (stamina's
+// defaults) would not be empty.
+template <class Policy>
+struct StopDefaults {
   using grit_category = category::stop;
   static constexpr bool uses_clock = false;
   static constexpr GiveUpReason reason = GiveUpReason::stopped;
 
   static constexpr bool should_stop(const StopContext&) noexcept { return false; }
   static constexpr nanoseconds time_left(const StopContext&) noexcept { return nanoseconds::max(); }
-  static constexpr std::uint64_t attempt_limit() noexcept { return no_limit; }
+  static constexpr std::uint64_t attempt_limit() noexcept { return stop::no_limit; }
 };
+}  // namespace detail
+
+namespace stop {
+
+struct Base : detail::StopDefaults<void> {};
 
 // At most N attempts in all, the first one included.
 template <Integer N = runtime>
-class Attempts : public Base {
-  static_assert(N.is_runtime || N.n >= 1,
-                "grit: stop::Attempts<N> needs N >= 1 (N counts the first attempt too); to turn retrying off use "
-                "stop::Attempts<1>");
+class Attempts : public detail::StopDefaults<Attempts<N>> {
+  // The check sits in a lambda so that, when it fails, the class itself stays valid: clang would otherwise mark it
+  // invalid, and Retrying would add a misleading "not a policy" error after this one. (The same in every policy.)
+  static_assert([] {
+    static_assert(N.is_runtime || N.n >= 1,
+                  "grit: stop::Attempts<N> needs N >= 1 (N counts the first attempt too); to turn retrying off use "
+                  "stop::Attempts<1>");
+    return true;
+  }());
   [[no_unique_address]] detail::Param<N> limit_;
 
  public:
@@ -82,9 +99,13 @@ class Attempts : public Base {
 // At most D from the start of the call, measured on the Retrying's (monotonic) clock. A wait is clamped to the
 // time left, so the call ends at most one attempt after D.
 template <Duration D = runtime>
-class Timeout : public Base {
-  static_assert(D.is_runtime || D.ns > 0,
-                "grit: stop::Timeout<D> needs D > 0; a zero timeout means no retries, write stop::Attempts<1> for that");
+class Timeout : public detail::StopDefaults<Timeout<D>> {
+  static_assert([] {
+    static_assert(D.is_runtime || D.ns > 0,
+                  "grit: stop::Timeout<D> needs D > 0; a zero timeout means no retries, write stop::Attempts<1> for "
+                  "that");
+    return true;
+  }());
   [[no_unique_address]] detail::Param<D> budget_;
 
  public:

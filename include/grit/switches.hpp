@@ -1,5 +1,5 @@
-// Process-wide switches, stamina's `set_active` and `set_testing`. Safe to flip from any thread; a Retrying reads
-// them only when an attempt fails, never on the success path.
+// Process-wide switches, stamina's `set_active` and `set_testing`. Safe to flip from any thread; a call reads them
+// once, when its first attempt fails (a schedule driven by hand: when it is made), never on the success path.
 #pragma once
 
 #include <atomic>
@@ -18,7 +18,7 @@ inline std::atomic<bool>& active_flag() noexcept {
 // Testing mode in one word, so that a reader never sees half of an update: bit 0 enabled, bit 1 cap,
 // the rest the number of attempts.
 inline std::atomic<std::uint64_t>& testing_word() noexcept {
-  static std::atomic<std::uint64_t> word{0};
+  static std::atomic<std::uint64_t> word{std::uint64_t{1} << 2};  // State{}: off, 1 attempt (0 attempts is invalid)
   return word;
 }
 }  // namespace detail

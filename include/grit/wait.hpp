@@ -31,13 +31,18 @@ namespace wait {
 // saturating at Max for every n, however large.
 template <Duration Initial = std::chrono::milliseconds(100), Duration Max = std::chrono::seconds(5), Factor Base = 2>
 class Exponential {
-  static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Exponential's Initial must be >= 0");
-  static_assert(Max.is_runtime || Max.ns >= 0, "grit: wait::Exponential's Max must be >= 0");
-  static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
-                "grit: wait::Exponential<Initial, Max> needs Max >= Initial; raise Max or lower Initial");
-  static_assert(Base.is_runtime || Base.millionths >= 1'000'000,
-                "grit: wait::Exponential's Base must be >= 1 (1 waits Initial every time); a base below 1 would shrink "
-                "the waits");
+  // The checks sit in a lambda so that, when one fails, the class itself stays valid: clang would otherwise mark it
+  // invalid, and Retrying would add a misleading "not a policy" error after this one. (The same in every policy.)
+  static_assert([] {
+    static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Exponential's Initial must be >= 0");
+    static_assert(Max.is_runtime || Max.ns >= 0, "grit: wait::Exponential's Max must be >= 0");
+    static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
+                  "grit: wait::Exponential<Initial, Max> needs Max >= Initial; raise Max or lower Initial");
+    static_assert(Base.is_runtime || Base.millionths >= 1'000'000,
+                  "grit: wait::Exponential's Base must be >= 1 (1 waits Initial every time); a base below 1 would "
+                  "shrink the waits");
+    return true;
+  }());
 
   [[no_unique_address]] detail::Param<Initial> initial_;
   [[no_unique_address]] detail::Param<Max> max_;
@@ -46,18 +51,18 @@ class Exponential {
  public:
   using grit_category = category::wait;
 
-  constexpr Exponential() requires(detail::runtime_count<decltype(initial_), decltype(max_), decltype(base_)> == 0) =
-      default;
+  constexpr Exponential() requires(detail::runtime_count<decltype(initial_), decltype(max_), decltype(base_)> ==
+                                   0) = default;
   template <class... A>
-    requires(sizeof...(A) > 0)
-  explicit Exponential(const A&... runtime_values) {
+  requires(sizeof...(A) > 0) explicit Exponential(const A&... runtime_values) {
     detail::bind_runtime(std::tie(initial_, max_, base_), runtime_values...);
     if (initial().count() < 0)
-      detail::invalid_argument("grit::wait::Exponential", "initial", "must be >= 0, got " + detail::to_string(initial()));
+      detail::invalid_argument("grit::wait::Exponential", "initial",
+                               "must be >= 0, got " + detail::to_string(initial()));
     if (max() < initial())
-      detail::invalid_argument("grit::wait::Exponential", "max",
-                               "must be >= initial (" + detail::to_string(initial()) + "), got " +
-                                   detail::to_string(max()));
+      detail::invalid_argument(
+          "grit::wait::Exponential", "max",
+          "must be >= initial (" + detail::to_string(initial()) + "), got " + detail::to_string(max()));
     if (!(base() >= 1.0))
       detail::invalid_argument("grit::wait::Exponential", "base", "must be >= 1, got " + std::to_string(base()));
   }
@@ -66,10 +71,14 @@ class Exponential {
   constexpr nanoseconds max() const noexcept { return max_.get(); }
   constexpr double base() const noexcept { return base_.get(); }
 
-  nanoseconds delay(std::uint64_t n) const noexcept {
+  // constexpr for whole bases (exact integer arithmetic); a fractional base goes through std::pow, at run time.
+  constexpr nanoseconds delay(std::uint64_t n) const noexcept {
     const nanoseconds first = initial(), cap = max();
     const double b = base();
     if (n <= 1 || first.count() == 0 || b == 1.0) return first;
+    // A run-time base of 2^63 or more (infinity included) overflows at n = 2; converting it to an integer below
+    // would be undefined behaviour.
+    if (!(b < 9223372036854775808.0)) return cap;
     if (const auto whole = static_cast<std::int64_t>(b); static_cast<double>(whole) == b) {
       // At most 63 multiplications: each one at least doubles a value that stays below cap.
       std::int64_t v = first.count();
@@ -87,7 +96,10 @@ class Exponential {
 // The same wait D every time.
 template <Duration D = runtime>
 class Fixed {
-  static_assert(D.is_runtime || D.ns >= 0, "grit: wait::Fixed<D> needs D >= 0");
+  static_assert([] {
+    static_assert(D.is_runtime || D.ns >= 0, "grit: wait::Fixed<D> needs D >= 0");
+    return true;
+  }());
   [[no_unique_address]] detail::Param<D> wait_;
 
  public:
@@ -109,10 +121,13 @@ class Fixed {
 // Initial + Step * (n-1), capped at Max.
 template <Duration Initial = runtime, Duration Step = runtime, Duration Max = runtime>
 class Linear {
-  static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Linear's Initial must be >= 0");
-  static_assert(Step.is_runtime || Step.ns >= 0, "grit: wait::Linear's Step must be >= 0");
-  static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
-                "grit: wait::Linear<Initial, Step, Max> needs Max >= Initial; raise Max or lower Initial");
+  static_assert([] {
+    static_assert(Initial.is_runtime || Initial.ns >= 0, "grit: wait::Linear's Initial must be >= 0");
+    static_assert(Step.is_runtime || Step.ns >= 0, "grit: wait::Linear's Step must be >= 0");
+    static_assert(Initial.is_runtime || Max.is_runtime || Max.ns >= Initial.ns,
+                  "grit: wait::Linear<Initial, Step, Max> needs Max >= Initial; raise Max or lower Initial");
+    return true;
+  }());
 
   [[no_unique_address]] detail::Param<Initial> initial_;
   [[no_unique_address]] detail::Param<Step> step_;
@@ -121,19 +136,19 @@ class Linear {
  public:
   using grit_category = category::wait;
 
-  constexpr Linear() requires(detail::runtime_count<decltype(initial_), decltype(step_), decltype(max_)> == 0) = default;
+  constexpr Linear() requires(detail::runtime_count<decltype(initial_), decltype(step_), decltype(max_)> ==
+                              0) = default;
   template <class... A>
-    requires(sizeof...(A) > 0)
-  explicit Linear(const A&... runtime_values) {
+  requires(sizeof...(A) > 0) explicit Linear(const A&... runtime_values) {
     detail::bind_runtime(std::tie(initial_, step_, max_), runtime_values...);
     if (initial().count() < 0)
       detail::invalid_argument("grit::wait::Linear", "initial", "must be >= 0, got " + detail::to_string(initial()));
     if (step().count() < 0)
       detail::invalid_argument("grit::wait::Linear", "step", "must be >= 0, got " + detail::to_string(step()));
     if (max() < initial())
-      detail::invalid_argument("grit::wait::Linear", "max",
-                               "must be >= initial (" + detail::to_string(initial()) + "), got " +
-                                   detail::to_string(max()));
+      detail::invalid_argument(
+          "grit::wait::Linear", "max",
+          "must be >= initial (" + detail::to_string(initial()) + "), got " + detail::to_string(max()));
   }
 
   constexpr nanoseconds initial() const noexcept { return initial_.get(); }

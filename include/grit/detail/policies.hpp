@@ -54,56 +54,74 @@ template <class... Policies>
 struct Resolved {
   using given = mp_list<Policies...>;
 
-  static_assert((is_policy<Policies> && ...),
-                "grit: every argument of Retrying must be a policy: a filter (RetryOn, RetryIf, RetryOnError, "
-                "RetryOnResult), grit::stop::*, grit::wait::*, grit::jitter::*, grit::sink::*, a clock or grit::Name");
-  static_assert(mp_is_set<given>::value, "grit: the same policy is given twice to Retrying; remove one of them");
-
+  // Each member type is well-formed whatever was given, so that Retrying can name them all even after a misuse.
   using filters = of_category<category::filter, given>;
-  static_assert(!mp_empty<filters>::value,
-                "grit: say which failures are transient: add a filter such as grit::RetryOn<YourError>, "
-                "grit::RetryIf<Pred>, grit::RetryOnError<> or grit::RetryOnResult<Pred>");
-
   using given_stops = of_category<category::stop, given>;
   using stops = mp_if_c<mp_empty<given_stops>::value, default_stops, given_stops>;
-
   using waits = of_category<category::wait, given>;
-  static_assert(mp_size<waits>::value <= 1, "grit: a Retrying takes one wait policy; keep one of the grit::wait::*");
   using wait = single_or<waits, default_wait>;
-
   using jitters = of_category<category::jitter, given>;
-  static_assert(mp_size<jitters>::value <= 1,
-                "grit: a Retrying takes one jitter policy; keep one of the grit::jitter::*");
   using jitter = single_or<jitters, default_jitter>;
-
   using clocks = of_category<category::clock, given>;
-  static_assert(mp_size<clocks>::value <= 1, "grit: a Retrying takes one clock policy; keep one of them");
   using clock = single_or<clocks, default_clock>;
-
   using names = of_category<category::name, given>;
-  static_assert(mp_size<names>::value <= 1, "grit: a Retrying takes one grit::Name; keep one of them");
   using name = single_or<names, CallSiteName>;
-
   using given_sinks = of_category<category::sink, given>;
-  static_assert(!mp_contains<given_sinks, sink::None>::value || mp_size<given_sinks>::value == 1,
-                "grit: sink::None means no instrumentation; remove it, or remove the other sinks");
-  using sinks = mp_if_c<mp_empty<given_sinks>::value, default_sinks,
-                        mp_remove<given_sinks, sink::None>>;
+  using sinks = mp_if_c<mp_empty<given_sinks>::value, default_sinks, mp_remove<given_sinks, sink::None>>;
 
-  static_assert(mp_all_of<filters, satisfies_filter>::value,
-                "grit: a type in the filter category does not satisfy grit::FilterPolicy (exception_types and "
-                "classify(), or is_result_filter and classify_result())");
-  static_assert(mp_all_of<stops, satisfies_stop>::value,
-                "grit: a type in the stop category does not satisfy grit::StopPolicy; derive it from grit::stop::Base");
-  static_assert(WaitPolicy<wait>, "grit: the wait policy does not satisfy grit::WaitPolicy (delay, initial, max)");
-  static_assert(JitterPolicy<jitter>,
-                "grit: the jitter policy does not satisfy grit::JitterPolicy (state_type, start, apply)");
-  static_assert(ClockPolicy<clock>, "grit: the clock policy does not satisfy grit::ClockPolicy (now, sleep_for, "
-                                    "is_steady)");
-  static_assert(mp_all_of<sinks, satisfies_sink>::value,
-                "grit: a type in the sink category does not satisfy grit::SinkPolicy; derive it from grit::sink::Base");
-  static_assert(clock::is_steady || mp_none_of<stops, uses_clock>::value,
-                "grit: a time-based stop policy (stop::Timeout) needs a monotonic clock; use grit::clock::Steady");
+  // The checks, one at a time: each runs only if those before it passed, so that one misuse is one error. They sit
+  // in a lambda so that a failed one leaves Resolved itself valid: clang would otherwise mark it invalid, and each
+  // use of it in Retrying would be one more error after the grit: one.
+  static_assert([] {
+    if constexpr (!(is_policy<Policies> && ...))
+      static_assert((is_policy<Policies> && ...),
+                    "grit: every argument of Retrying must be a policy: a filter (RetryOn, RetryIf, RetryOnError, "
+                    "RetryOnResult), grit::stop::*, grit::wait::*, grit::jitter::*, grit::sink::*, a clock or "
+                    "grit::Name");
+    else if constexpr (!mp_is_set<given>::value)
+      static_assert(mp_is_set<given>::value, "grit: the same policy is given twice to Retrying; remove one of them");
+    else if constexpr (mp_empty<filters>::value)
+      static_assert(!mp_empty<filters>::value,
+                    "grit: say which failures are transient: add a filter such as grit::RetryOn<YourError>, "
+                    "grit::RetryIf<Pred>, grit::RetryOnError<> or grit::RetryOnResult<Pred>");
+    else if constexpr (mp_size<waits>::value > 1)
+      static_assert(mp_size<waits>::value <= 1,
+                    "grit: a Retrying takes one wait policy; keep one of the grit::wait::*");
+    else if constexpr (mp_size<jitters>::value > 1)
+      static_assert(mp_size<jitters>::value <= 1,
+                    "grit: a Retrying takes one jitter policy; keep one of the grit::jitter::*");
+    else if constexpr (mp_size<clocks>::value > 1)
+      static_assert(mp_size<clocks>::value <= 1, "grit: a Retrying takes one clock policy; keep one of them");
+    else if constexpr (mp_size<names>::value > 1)
+      static_assert(mp_size<names>::value <= 1, "grit: a Retrying takes one grit::Name; keep one of them");
+    else if constexpr (mp_contains<given_sinks, sink::None>::value && mp_size<given_sinks>::value > 1)
+      static_assert(!mp_contains<given_sinks, sink::None>::value || mp_size<given_sinks>::value == 1,
+                    "grit: sink::None means no instrumentation; remove it, or remove the other sinks");
+    else if constexpr (!mp_all_of<filters, satisfies_filter>::value)
+      static_assert(mp_all_of<filters, satisfies_filter>::value,
+                    "grit: a type in the filter category does not satisfy grit::FilterPolicy (exception_types and "
+                    "classify(), or is_result_filter and classify_result())");
+    else if constexpr (!mp_all_of<stops, satisfies_stop>::value)
+      static_assert(mp_all_of<stops, satisfies_stop>::value,
+                    "grit: a type in the stop category does not satisfy grit::StopPolicy; derive it from "
+                    "grit::stop::Base");
+    else if constexpr (!WaitPolicy<wait>)
+      static_assert(WaitPolicy<wait>, "grit: the wait policy does not satisfy grit::WaitPolicy (delay, initial, max)");
+    else if constexpr (!JitterPolicy<jitter>)
+      static_assert(JitterPolicy<jitter>,
+                    "grit: the jitter policy does not satisfy grit::JitterPolicy (state_type, start, apply)");
+    else if constexpr (!ClockPolicy<clock>)
+      static_assert(ClockPolicy<clock>,
+                    "grit: the clock policy does not satisfy grit::ClockPolicy (now, sleep_for, is_steady)");
+    else if constexpr (!mp_all_of<sinks, satisfies_sink>::value)
+      static_assert(mp_all_of<sinks, satisfies_sink>::value,
+                    "grit: a type in the sink category does not satisfy grit::SinkPolicy; derive it from "
+                    "grit::sink::Base");
+    else
+      static_assert(clock::is_steady || mp_none_of<stops, uses_clock>::value,
+                    "grit: a time-based stop policy (stop::Timeout) needs a monotonic clock; use grit::clock::Steady");
+    return true;
+  }());
 };
 
 template <class T>

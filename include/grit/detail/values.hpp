@@ -46,13 +46,15 @@ constexpr nanoseconds to_nanoseconds(std::chrono::duration<Rep, Period> d) {
 
 constexpr nanoseconds saturating_add(nanoseconds a, nanoseconds b) noexcept {
   std::int64_t out{};
-  if (__builtin_add_overflow(a.count(), b.count(), &out)) return b.count() > 0 ? nanoseconds::max() : nanoseconds::min();
+  if (__builtin_add_overflow(a.count(), b.count(), &out))
+    return b.count() > 0 ? nanoseconds::max() : nanoseconds::min();
   return nanoseconds(out);
 }
 
 constexpr nanoseconds saturating_mul(nanoseconds a, std::int64_t k) noexcept {
   std::int64_t out{};
-  if (__builtin_mul_overflow(a.count(), k, &out)) return (a.count() < 0) != (k < 0) ? nanoseconds::min() : nanoseconds::max();
+  if (__builtin_mul_overflow(a.count(), k, &out))
+    return (a.count() < 0) != (k < 0) ? nanoseconds::min() : nanoseconds::max();
   return nanoseconds(out);
 }
 
@@ -95,7 +97,8 @@ struct Factor {
   constexpr Factor(Runtime) : is_runtime(true) {}
   template <std::integral T>
   constexpr Factor(T value) : millionths(static_cast<std::int64_t>(value) * 1'000'000) {}
-  constexpr Factor(double value) : millionths(static_cast<std::int64_t>(value * 1'000'000.0 + (value < 0 ? -0.5 : 0.5))) {}
+  constexpr Factor(double value)
+      : millionths(static_cast<std::int64_t>(value * 1'000'000.0 + (value < 0 ? -0.5 : 0.5))) {}
 
   constexpr double value() const { return static_cast<double>(millionths) / 1'000'000.0; }
 };
@@ -117,7 +120,9 @@ struct Param<V, true> {
   nanoseconds value{};
   constexpr nanoseconds get() const { return value; }
   template <class Rep, class Period>
-  void set(std::chrono::duration<Rep, Period> d) { value = to_nanoseconds(d); }
+  void set(std::chrono::duration<Rep, Period> d) {
+    value = to_nanoseconds(d);
+  }
 };
 
 template <Integer V>
@@ -132,8 +137,10 @@ struct Param<V, true> {
   constexpr std::int64_t get() const { return value; }
   template <std::integral T>
   void set(T n) {
-    if (std::cmp_greater(n, std::numeric_limits<std::int64_t>::max())) value = std::numeric_limits<std::int64_t>::max();
-    else value = static_cast<std::int64_t>(n);
+    if (std::cmp_greater(n, std::numeric_limits<std::int64_t>::max()))
+      value = std::numeric_limits<std::int64_t>::max();
+    else
+      value = static_cast<std::int64_t>(n);
   }
 };
 
@@ -153,26 +160,33 @@ struct Param<V, true> {
 template <class... P>
 inline constexpr std::size_t runtime_count = (std::size_t{0} + ... + std::size_t{P::is_runtime});
 
+// The position among the run-time parameters of the I-th parameter: the index of its value among the arguments.
+template <std::size_t I, class... P>
+inline constexpr std::size_t runtime_rank = [] {
+  constexpr bool flags[] = {P::is_runtime..., false};
+  std::size_t r = 0;
+  for (std::size_t k = 0; k < I; ++k) r += flags[k] ? 1 : 0;
+  return r;
+}();
+
 // Gives the run-time arguments, in order, to the run-time parameters, in order:
 // `Exponential<runtime, 5s, runtime>{100ms, 1.5}` sets Initial then Base.
 template <class... P, class... A>
 void bind_runtime(std::tuple<P&...> params, const A&... args) {
-  static_assert(sizeof...(A) == runtime_count<P...>,
-                "grit: give the constructor exactly one value for each parameter written as grit::runtime, in order");
-  auto values = std::forward_as_tuple(args...);
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    constexpr bool flags[] = {P::is_runtime..., false};
-    constexpr auto rank = [flags](std::size_t i) {
-      std::size_t r = 0;
-      for (std::size_t k = 0; k < i; ++k) r += flags[k] ? 1 : 0;
-      return r;
-    };
-    (
-        [&] {
-          if constexpr (flags[I]) std::get<I>(params).set(std::get<rank(I)>(values));
-        }(),
-        ...);
-  }(std::index_sequence_for<P...>{});
+  if constexpr (sizeof...(A) != runtime_count<P...>) {
+    static_assert(sizeof...(A) == runtime_count<P...>,
+                  "grit: give the constructor exactly one value for each parameter written as grit::runtime, in order");
+  } else {
+    auto values = std::forward_as_tuple(args...);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            if constexpr (P::is_runtime) std::get<I>(params).set(std::get<runtime_rank<I, P...>>(values));
+          }(),
+          ...);
+    }
+    (std::index_sequence_for<P...>{});
+  }
 }
 
 }  // namespace detail

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Build time and code size of 20 distinct Retrying types against the same 20 functions written by hand
+# (tools/gen_bloat.sh), with the compiler in $CXX (default g++): compile time of the translation unit (best of 3) and
+# the size of the stripped object, at -O2 and at -O0.
+#
+#   bash tools/bloat.sh            CXX=clang++-14 bash tools/bloat.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cxx=${CXX:-g++}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+bash tools/gen_bloat.sh "$work"
+
+best_of_3() {  # flags source object -> best wall time in seconds
+  local best=""
+  for _ in 1 2 3; do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$cxx" -std=c++20 $1 -Iinclude -c "$2" -o "$3"
+    t1=$(date +%s.%N)
+    best=$(awk -v a="$best" -v b="$(awk -v x="$t0" -v y="$t1" 'BEGIN { print y - x }')" \
+      'BEGIN { print (a == "" || b < a) ? b : a }')
+  done
+  echo "$best"
+}
+
+stripped_size() {  # object -> bytes after strip --strip-unneeded
+  strip --strip-unneeded -o "$1.stripped" "$1"
+  stat -c %s "$1.stripped"
+}
+
+echo "20 Retrying types vs 20 hand-written loops; $($cxx --version | head -1)"
+printf '%-6s %-22s %12s %12s %8s   %s\n' "flags" "measure" "hand" "grit" "ratio" "target"
+printf '%s\n' "$(printf -- '-%.0s' {1..80})"
+status=0
+for opt in -O2 -O0; do
+  th=$(best_of_3 "$opt" "$work/hand.cpp" "$work/hand$opt.o")
+  tg=$(best_of_3 "$opt" "$work/grit.cpp" "$work/grit$opt.o")
+  sh=$(stripped_size "$work/hand$opt.o")
+  sg=$(stripped_size "$work/grit$opt.o")
+  th_text=$(size -A "$work/hand$opt.o" | awk '$1 ~ /^\.text/ { s += $2 } END { print s }')
+  tg_text=$(size -A "$work/grit$opt.o" | awk '$1 ~ /^\.text/ { s += $2 } END { print s }')
+  awk -v o="$opt" -v th="$th" -v tg="$tg" -v sh="$sh" -v sg="$sg" -v xh="$th_text" -v xg="$tg_text" 'BEGIN {
+    rt = tg / th; rs = sg / sh
+    printf "%-6s %-22s %11.2fs %11.2fs %8.2f   <= 1.5  %s\n", o, "compile (best of 3)", th, tg, rt, (rt <= 1.5 ? "met" : "MISSED")
+    printf "%-6s %-22s %12d %12d %8.2f   <= 1.2  %s\n", o, "stripped object bytes", sh, sg, rs, (rs <= 1.2 ? "met" : "MISSED")
+    printf "%-6s %-22s %12d %12d %8.2f\n", o, ".text* bytes", xh, xg, xg / xh
+    exit !(rt <= 1.5 && rs <= 1.2) }' || status=1
+done
+exit $status
