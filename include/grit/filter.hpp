@@ -13,7 +13,6 @@
 #include <chrono>
 #include <concepts>
 #include <exception>
-#include <future>
 #include <optional>
 #include <system_error>
 #include <type_traits>
