@@ -8,10 +8,8 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 #include <functional>
-#include <memory>
 #include <new>
 #include <optional>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -35,20 +33,27 @@ using attempt_result_or_void =
     typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
                                 std::type_identity<void>>::type;
 
+// Calls f(args...); a plain call unless f is a pointer to member (std::invoke's layers cost a function each at -O0).
+template <class F, class... A>
+[[gnu::always_inline]] inline decltype(auto) invoke(F& f, A&... args) {
+  if constexpr (std::is_member_pointer_v<F>)
+    return detail::invoke(f, args...);
+  else
+    return f(args...);
+}
+
 // Storage for the schedule of a call, made only when the first attempt fails: the success path builds nothing.
+// Raw bytes, so that it is trivially default-constructible: nothing to construct (or to emit) on the success path.
 template <class T, bool = std::is_trivially_destructible_v<T>>
 class Deferred {
-  union {
-    T value_;
-  };
+  alignas(T) unsigned char bytes_[sizeof(T)];
 
  public:
-  Deferred() noexcept {}
   template <class... A>
-  T& emplace(A&&... a) {
-    return *::new (static_cast<void*>(std::addressof(value_))) T(std::forward<A>(a)...);
+  [[gnu::always_inline]] T& emplace(A&&... a) {
+    return *::new (static_cast<void*>(bytes_)) T(static_cast<A&&>(a)...);
   }
-  T& get() noexcept { return value_; }
+  [[gnu::always_inline]] T& get() noexcept { return *std::launder(reinterpret_cast<T*>(bytes_)); }
 };
 template <class T>
 class Deferred<T, false> {
@@ -66,8 +71,8 @@ class Deferred<T, false> {
 template <bool Needed>
 struct PassingFlag {
   bool value = false;
-  bool get() const noexcept { return value; }
-  void set() noexcept { value = true; }
+  [[gnu::always_inline]] bool get() const noexcept { return value; }
+  [[gnu::always_inline]] void set() noexcept { value = true; }
 };
 template <>
 struct PassingFlag<false> {
@@ -133,9 +138,9 @@ template <bool First, class Config, class S, class Call, class F, class... A>
                                                                          F& f, A&... args) {
   using R = attempt_result<F, A...>;
   if constexpr (!Config::template inspects_results<R>) {
-    return std::invoke(f, args...);
+    return detail::invoke(f, args...);
   } else if constexpr (First) {
-    R result = std::invoke(f, args...);
+    R result = detail::invoke(f, args...);
     const Verdict verdict = Schedule<Config>::classify_result(config, result);
     if (!verdict.retries()) return result;
     // Handed over by value: the success path never takes the result's address, so it can stay in registers.
@@ -145,7 +150,7 @@ template <bool First, class Config, class S, class Call, class F, class... A>
     for (;;) {
       Decision next;
       {
-        R result = std::invoke(f, args...);
+        R result = detail::invoke(f, args...);
         const Verdict verdict = Schedule<Config>::classify_result(config, result);
         if (!verdict.retries()) return result;
         next = schedule.on_failure(verdict, cause_of_value<Config>(result));
@@ -213,7 +218,7 @@ template <bool First, class Config, class S, class Call, class F, class... A>
 template <class Config, class Call, class F, class... A>
 [[gnu::noinline]] attempt_result<F, A...> retry_loop(const Config& config, Call& call, Decision next, F& f,
                                                      A&... args) {
-  Schedule<Config> schedule = std::move(call.schedule.get());
+  Schedule<Config> schedule = static_cast<Schedule<Config>&&>(call.schedule.get());
   return retry_with(config, schedule, call, next, f, args...);
 }
 
@@ -240,6 +245,57 @@ template <class Config, class Call, class F, class... A>
   }
 }
 
+// Policy storage: one base per policy, each a distinct type, so that empty policies take no room and a policy is
+// found by a static_cast (no std::tuple: cheaper to instantiate, and nothing to emit per type at -O0).
+template <class T>
+struct Holder {
+  [[no_unique_address]] T value;
+};
+template <class... T>
+struct PolicyStore : Holder<T>... {};
+
+// A policy for Retrying's constructor: the one given (as a run-time value), else default-made.
+template <class T, class G, class... Rest>
+[[gnu::always_inline]] inline constexpr decltype(auto) given_of(G&& g, Rest&&... rest) noexcept {
+  if constexpr (std::is_same_v<std::remove_cvref_t<G>, T>)
+    return static_cast<G&&>(g);
+  else
+    return given_of<T>(static_cast<Rest&&>(rest)...);
+}
+
+template <class T, class... Given>
+constexpr T pick(Given&&... given) {
+  constexpr std::size_t count = (std::size_t{0} + ... + std::size_t{std::is_same_v<std::remove_cvref_t<Given>, T>});
+  if constexpr (count > 1) {
+    static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
+    throw;  // not reached: keeps the failed assertion the only error
+  } else if constexpr (count == 1) {
+    return T(given_of<T>(static_cast<Given&&>(given)...));
+  } else if constexpr (std::is_default_constructible_v<T>) {
+    return T{};
+  } else {
+    static_assert(std::is_default_constructible_v<T>,
+                  "grit: a policy of this Retrying holds run-time values (it was written with grit::runtime or "
+                  "takes a predicate object), so it cannot be default-made; pass the policy object to the "
+                  "Retrying's constructor, e.g. Retrying<..., stop::Attempts<>>{stop::Attempts<>{5}}");
+    throw;  // not reached: keeps the failed assertion the only error
+  }
+}
+
+template <class T, class... Given>
+[[gnu::always_inline]] inline constexpr T make_policy([[maybe_unused]] CallSite site, Given&&... given) {
+  if constexpr (std::is_same_v<T, CallSiteName>)
+    return T{site};
+  else
+    return pick<T>(static_cast<Given&&>(given)...);
+}
+
+template <class... T, class... Given>
+[[gnu::always_inline]] inline PolicyStore<T...> make_store(boost::mp11::mp_list<T...>, CallSite site,
+                                                           Given&&... given) {
+  return PolicyStore<T...>{Holder<T>{make_policy<T>(site, static_cast<Given&&>(given)...)}...};
+}
+
 template <class T>
 struct is_retrying : std::false_type {};
 template <class... P>
@@ -254,27 +310,9 @@ class Retrying {
                                            boost::mp11::mp_list<typename resolved::wait, typename resolved::jitter>,
                                            typename resolved::sinks,
                                            boost::mp11::mp_list<typename resolved::clock, typename resolved::name>>;
-  using storage = boost::mp11::mp_rename<all_types, std::tuple>;
-
-  template <class T, class... Given>
-  static constexpr T pick(Given&&... given) {
-    constexpr std::size_t count = (std::size_t{0} + ... + std::size_t{std::is_same_v<std::remove_cvref_t<Given>, T>});
-    if constexpr (count > 1) {
-      static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
-      throw;  // not reached: keeps the failed assertion the only error
-    } else if constexpr (count == 1) {
-      constexpr std::size_t index = boost::mp11::mp_find<boost::mp11::mp_list<std::remove_cvref_t<Given>...>, T>::value;
-      return T(std::get<index>(std::forward_as_tuple(std::forward<Given>(given)...)));
-    } else if constexpr (std::is_default_constructible_v<T>) {
-      return T{};
-    } else {
-      static_assert(std::is_default_constructible_v<T>,
-                    "grit: a policy of this Retrying holds run-time values (it was written with grit::runtime or "
-                    "takes a predicate object), so it cannot be default-made; pass the policy object to the "
-                    "Retrying's constructor, e.g. Retrying<..., stop::Attempts<>>{stop::Attempts<>{5}}");
-      throw;  // not reached: keeps the failed assertion the only error
-    }
-  }
+  // Made a set: a policy given twice has its own grit: error (in Resolved), and must not add "duplicate base".
+  using stored_types = boost::mp11::mp_unique<all_types>;
+  using storage = boost::mp11::mp_rename<stored_types, detail::PolicyStore>;
 
  public:
   using filter_types = typename resolved::filters;
@@ -292,7 +330,8 @@ class Retrying {
 
   // Every policy default-made; the name defaults to the calling function. Deliberately unconstrained: a policy that
   // needs a run-time value gets a grit: message (in pick) rather than "no matching constructor".
-  Retrying(detail::CallSite site = detail::CallSite::current()) : policies_(make(site)) {}
+  [[gnu::always_inline]] Retrying(detail::CallSite site = detail::CallSite::current())
+      : policies_(detail::make_store(stored_types{}, site)) {}
 
   // From the policies that hold run-time values (in any order); the others are default-made. Constrained only so as
   // not to take the place of the copy and move constructors (a class derived from Retrying included): an argument
@@ -301,18 +340,18 @@ class Retrying {
   requires(sizeof...(Given) > 0 &&
            !(sizeof...(Given) == 1 &&
              (std::is_base_of_v<Retrying, std::remove_cvref_t<Given>> && ...))) explicit Retrying(Given&&... given)
-      : policies_(make(detail::CallSite{}, std::forward<Given>(given)...)) {
+      : policies_(detail::make_store(stored_types{}, detail::CallSite{}, static_cast<Given&&>(given)...)) {
     static_assert((boost::mp11::mp_contains<all_types, std::remove_cvref_t<Given>>::value && ...),
                   "grit: an argument of Retrying's constructor is not one of its policies; pass objects of the policy "
                   "types written in Retrying<...>, e.g. Retrying<RetryOn<E>, stop::Attempts<>>{stop::Attempts<>{5}}");
   }
 
   template <class P>
-  const P& policy() const noexcept {
-    return std::get<P>(policies_);
+  [[gnu::always_inline]] const P& policy() const noexcept {
+    return static_cast<const detail::Holder<P>&>(policies_).value;
   }
 
-  std::string_view name() const noexcept { return policy<name_type>().value(); }
+  [[gnu::always_inline]] std::string_view name() const noexcept { return policy<name_type>().value(); }
 
   // A fresh schedule for a call driven by hand. It refers to this Retrying, which must outlive it.
   Schedule<Retrying> schedule() const& noexcept { return Schedule<Retrying>(*this); }
@@ -369,18 +408,6 @@ class Retrying {
     template <class F>
     using fn = boost::mp11::mp_bool<F::template accepts<R>>;
   };
-
-  template <class... Given>
-  static storage make(detail::CallSite site, Given&&... given) {
-    return [&]<class... T>(boost::mp11::mp_list<T...>) {
-      return storage([&]() -> T {
-        if constexpr (std::is_same_v<T, detail::CallSiteName>)
-          return T{site};
-        else
-          return pick<T>(std::forward<Given>(given)...);
-      }()...);
-    }(all_types{});
-  }
 
   [[no_unique_address]] storage policies_;
 };

@@ -21,7 +21,6 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
-#include <tuple>
 #include <type_traits>
 
 #include "detail/policies.hpp"
@@ -61,7 +60,7 @@ class Schedule {
  public:
   // When a call starts: read from the clock only if a stop policy needs it, otherwise nothing at all.
   using start_point = time_point;
-  static start_point start_of_call(const Config& config) noexcept(
+  [[gnu::always_inline]] static start_point start_of_call(const Config& config) noexcept(
       noexcept(config.template policy<clock_type>().now())) {
     if constexpr (uses_clock)
       return config.template policy<clock_type>().now();
@@ -84,9 +83,9 @@ class Schedule {
   }
 
   // The attempt now running (before a failure is reported) or just failed, from 1.
-  std::uint64_t attempt() const noexcept { return attempt_; }
+  [[gnu::always_inline]] std::uint64_t attempt() const noexcept { return attempt_; }
   // The sum of the waits decided so far.
-  nanoseconds waited() const noexcept { return waited_; }
+  [[gnu::always_inline]] nanoseconds waited() const noexcept { return waited_; }
 
   // The heart of grit: a failure that a filter judged retryable (`verdict`) happened; give up or retry, and after
   // how long. Notifies the sinks. `cause` must refer to the live failure.
@@ -103,19 +102,7 @@ class Schedule {
       const StopContext context{attempt_, elapsed()};
       bool stop = false;
       GiveUpReason reason{};
-      std::apply(
-          [&](const auto&... s) {
-            (
-                [&] {
-                  if (!stop && s.should_stop(context)) {
-                    stop = true;
-                    reason = std::remove_cvref_t<decltype(s)>::reason;
-                  }
-                  time_left = std::min(time_left, s.time_left(context));
-                }(),
-                ...);
-          },
-          stops());
+      ask_stops(stop_types{}, context, stop, reason, time_left);
       if (stop) return give_up(reason, cause);
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
     }
@@ -147,7 +134,7 @@ class Schedule {
   }
 
   // Carries out a retry decision with the clock policy.
-  void wait(Decision decision) const {
+  [[gnu::always_inline]] void wait(Decision decision) const {
     if (decision) config_->template policy<clock_type>().sleep_for(decision.wait());
   }
 
@@ -203,29 +190,37 @@ class Schedule {
     else
       return detail::wants_success<S>;
   }
+  template <class Event, class... S>
+  static constexpr bool any_wants(boost::mp11::mp_list<S...>) {
+    return (wants<S, Event>() || ...);
+  }
   template <class Event>
-  static constexpr bool any_sink_wants =
-      []<class... S>(boost::mp11::mp_list<S...>) { return (wants<S, Event>() || ...); }(sink_types{});
+  static constexpr bool any_sink_wants = any_wants<Event>(sink_types{});
 
   template <class Event, class Details>
-  void notify(const Details& details) const noexcept {
-    // Tags, not sink objects: mp_for_each default-makes each element, and a sink may hold run-time state.
-    boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, sink_types>>([&](auto tag) {
-      using S = typename decltype(tag)::type;
-      if constexpr (wants<S, Event>()) {
-        try {
-          const S& sink = config_->template policy<S>();
-          if constexpr (std::is_same_v<Event, retry_event>)
-            sink.retry_scheduled(details);
-          else if constexpr (std::is_same_v<Event, give_up_event>)
-            sink.gave_up(details);
-          else
-            sink.succeeded_after_retries(details);
-        } catch (...) {
-          // An instrumentation failure never replaces the user's failure or result.
-        }
+  [[gnu::always_inline]] void notify(const Details& details) const noexcept {
+    notify_each<Event>(sink_types{}, details);
+  }
+  // A fold over the sink types, not mp_for_each: no lambda, and nothing default-made (a sink may hold run-time state).
+  template <class Event, class... S, class Details>
+  void notify_each(boost::mp11::mp_list<S...>, const Details& details) const noexcept {
+    (notify_one<Event, S>(details), ...);
+  }
+  template <class Event, class S, class Details>
+  [[gnu::always_inline]] void notify_one(const Details& details) const noexcept {
+    if constexpr (wants<S, Event>()) {
+      try {
+        const S& sink = config_->template policy<S>();
+        if constexpr (std::is_same_v<Event, retry_event>)
+          sink.retry_scheduled(details);
+        else if constexpr (std::is_same_v<Event, give_up_event>)
+          sink.gave_up(details);
+        else
+          sink.succeeded_after_retries(details);
+      } catch (...) {
+        // An instrumentation failure never replaces the user's failure or result.
       }
-    });
+    }
   }
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
@@ -234,19 +229,24 @@ class Schedule {
     return Decision::give_up();
   }
 
-  auto stops() const {
-    return [this]<class... S>(boost::mp11::mp_list<S...>) {
-      return std::tie(config_->template policy<S>()...);
-    }(stop_types{});
+  // Every stop policy is asked, in order: the first that says stop gives the reason; the time left is the least.
+  template <class... S>
+  [[gnu::always_inline]] void ask_stops(boost::mp11::mp_list<S...>, const StopContext& context, bool& stop,
+                                        GiveUpReason& reason, nanoseconds& time_left) const {
+    ((!stop && config_->template policy<S>().should_stop(context) ? (void)(stop = true, reason = S::reason) : (void)0,
+      time_left = std::min(time_left, config_->template policy<S>().time_left(context))),
+     ...);
   }
 
-  std::uint64_t attempt_limit() const {
+  template <class... S>
+  [[gnu::always_inline]] static std::uint64_t attempt_limit_of(boost::mp11::mp_list<S...>, const Config& config) {
     std::uint64_t limit = stop::no_limit;
-    std::apply([&](const auto&... s) { ((limit = std::min(limit, s.attempt_limit())), ...); }, stops());
+    ((limit = std::min(limit, config.template policy<S>().attempt_limit())), ...);
     return limit;
   }
+  [[gnu::always_inline]] std::uint64_t attempt_limit() const { return attempt_limit_of(stop_types{}, *config_); }
 
-  nanoseconds elapsed() const {
+  [[gnu::always_inline]] nanoseconds elapsed() const {
     if constexpr (uses_clock)
       return std::chrono::duration_cast<nanoseconds>(config_->template policy<clock_type>().now() - start_);
     else
