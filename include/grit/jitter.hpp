@@ -84,6 +84,10 @@ inline Wyrand& thread_engine() noexcept {
   return engine;
 }
 
+// The next draw of this thread's engine. Out of line: the engine's first-use initialisation (a clock read, the
+// thread's id, an atomic) is then emitted once per program, not in every Retrying's decision.
+[[gnu::noinline]] inline std::uint64_t thread_random() noexcept { return thread_engine()(); }
+
 }  // namespace detail
 
 namespace jitter {
@@ -92,7 +96,7 @@ namespace jitter {
 struct ThreadLocalEngine {
   struct state_type {};
   static constexpr state_type start() noexcept { return {}; }
-  static std::uint64_t next(state_type&) noexcept { return detail::thread_engine()(); }
+  static std::uint64_t next(state_type&) noexcept { return detail::thread_random(); }
 };
 
 // A reproducible engine: each call starts from the seed, so the same failures give the same waits.

@@ -253,7 +253,7 @@ class Schedule {
       return nanoseconds::zero();
   }
 
-  nanoseconds backoff() {
+  [[gnu::always_inline]] nanoseconds backoff() {
     const auto& wait_policy = config_->template policy<typename Config::wait_type>();
     const nanoseconds cap = wait_policy.max();
     if (cap <= nanoseconds::zero()) return nanoseconds::zero();  // nothing to draw for

@@ -25,6 +25,29 @@ concept WaitPolicy = std::same_as<typename W::grit_category, category::wait> && 
   { w.max() } -> std::same_as<nanoseconds>;
 };
 
+namespace detail {
+// Exponential's delay, shared by every Exponential<...> type (one copy per program, not one per Retrying).
+// constexpr for whole bases (exact integer arithmetic); a fractional base goes through std::pow, at run time.
+[[gnu::noinline]] constexpr nanoseconds exponential_delay(nanoseconds first, nanoseconds cap, double b,
+                                                          std::uint64_t n) noexcept {
+  if (n <= 1 || first.count() == 0 || b == 1.0) return first;
+  // A run-time base of 2^63 or more (infinity included) overflows at n = 2; converting it to an integer below
+  // would be undefined behaviour.
+  if (!(b < 9223372036854775808.0)) return cap;
+  if (const auto whole = static_cast<std::int64_t>(b); static_cast<double>(whole) == b) {
+    // At most 63 multiplications: each one at least doubles a value that stays below cap.
+    std::int64_t v = first.count();
+    for (std::uint64_t k = 1; k < n; ++k) {
+      if (v > cap.count() / whole) return cap;
+      v *= whole;
+    }
+    return v < cap.count() ? nanoseconds(v) : cap;
+  }
+  const double v = static_cast<double>(first.count()) * std::pow(b, static_cast<double>(n - 1));
+  return v < static_cast<double>(cap.count()) ? nanoseconds(static_cast<std::int64_t>(v)) : cap;
+}
+}  // namespace detail
+
 namespace wait {
 
 // Initial * Base^(n-1), capped at Max; stamina's backoff. Exact integer arithmetic for whole bases,
@@ -73,23 +96,7 @@ class Exponential {
 
   // constexpr for whole bases (exact integer arithmetic); a fractional base goes through std::pow, at run time.
   constexpr nanoseconds delay(std::uint64_t n) const noexcept {
-    const nanoseconds first = initial(), cap = max();
-    const double b = base();
-    if (n <= 1 || first.count() == 0 || b == 1.0) return first;
-    // A run-time base of 2^63 or more (infinity included) overflows at n = 2; converting it to an integer below
-    // would be undefined behaviour.
-    if (!(b < 9223372036854775808.0)) return cap;
-    if (const auto whole = static_cast<std::int64_t>(b); static_cast<double>(whole) == b) {
-      // At most 63 multiplications: each one at least doubles a value that stays below cap.
-      std::int64_t v = first.count();
-      for (std::uint64_t k = 1; k < n; ++k) {
-        if (v > cap.count() / whole) return cap;
-        v *= whole;
-      }
-      return v < cap.count() ? nanoseconds(v) : cap;
-    }
-    const double v = static_cast<double>(first.count()) * std::pow(b, static_cast<double>(n - 1));
-    return v < static_cast<double>(cap.count()) ? nanoseconds(static_cast<std::int64_t>(v)) : cap;
+    return detail::exponential_delay(initial(), max(), base(), n);
   }
 };
 
