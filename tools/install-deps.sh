@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, whatever grit's build, tests and benchmarks need and the machine lacks.
 set -euo pipefail
-packages=(cmake make g++-12 clang-14 libboost-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format-14
+packages=(cmake make g++ g++-12 clang-14 libboost-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format-14
           valgrind binutils)
 missing=()
 for p in "${packages[@]}"; do
