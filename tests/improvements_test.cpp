@@ -446,6 +446,18 @@ TEST(ImprovementCancellation, GritCancelledIsNeverRetried) {
   EXPECT_EQ(hook_calls, 9);
 }
 
+// A user exception that is also a grit::Cancelled is recognised through a filter for its other base.
+TEST(ImprovementCancellation, DerivedFromCancelledIsRecognisedThroughAnotherBase) {
+  struct Shutdown : std::runtime_error, grit::Cancelled {
+    Shutdown() : std::runtime_error("shutting down") {}
+    const char* what() const noexcept override { return std::runtime_error::what(); }
+  };
+  VirtualClock clock;
+  const grit::Retrying<grit::RetryOn<std::runtime_error>, VirtualClock> retry{clock};
+  EXPECT_EQ(calls_until_thrown<Shutdown>(retry, [] { throw Shutdown(); }), 1);
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
 TEST(ImprovementCancellation, CancelledIsPassedOnAsTheSameObject) {
   VirtualClock clock;
   const grit::Retrying<grit::RetryOn<std::exception>, VirtualClock> retry{clock};
