@@ -253,6 +253,8 @@ class RetryOnError : public detail::PredicateHolder<Pred> {
  public:
   using grit_category = category::filter;
   static constexpr bool is_result_filter = true;
+  // A value that holds no error is never retried: drivers may return it without asking classify_result.
+  static constexpr bool inspects_errors_only = true;
   template <class R>
   static constexpr bool accepts = detail::expected_like<R>;
   using detail::PredicateHolder<Pred>::PredicateHolder;

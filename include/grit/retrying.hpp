@@ -132,6 +132,17 @@ template <class Config, class Call, class R, class F, class... A>
   return retry_with(config, schedule, call, next, f, args...);
 }
 
+template <class F>
+using inspects_errors_only = boost::mp11::mp_bool < requires {
+  requires F::inspects_errors_only;
+}
+> ;
+
+// Whether every result filter looks only at errors (RetryOnError), so that a value holding none needs no verdict.
+template <class Filters>
+inline constexpr bool errors_only =
+    boost::mp11::mp_all_of<boost::mp11::mp_copy_if<Filters, is_result_filter>, inspects_errors_only>::value;
+
 // The attempt itself, and the result filters.
 template <bool First, class Config, class S, class Call, class F, class... A>
 [[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(const Config& config, S& state, Call& call,
@@ -141,6 +152,10 @@ template <bool First, class Config, class S, class Call, class F, class... A>
     return detail::invoke(f, args...);
   } else if constexpr (First) {
     R result = detail::invoke(f, args...);
+    // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
+    if constexpr (errors_only<typename Config::filter_types>) {
+      if (result.has_value()) return result;
+    }
     const Verdict verdict = Schedule<Config>::classify_result(config, result);
     if (!verdict.retries()) return result;
     // Handed over by value: the success path never takes the result's address, so it can stay in registers.
