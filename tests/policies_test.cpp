@@ -197,6 +197,24 @@ grit::JitterInput input(std::uint64_t attempt, nanoseconds initial, nanoseconds 
 
 constexpr int draws = 20000;
 
+struct DrawnRange {
+  nanoseconds lo = nanoseconds::max();
+  nanoseconds hi = nanoseconds::min();
+};
+
+// Applies a jitter `draws` times to the same delay and input; the smallest and largest waits it gave.
+template <class Jitter>
+DrawnRange draw_range(const Jitter& j, typename Jitter::state_type& state, nanoseconds delay,
+                      const grit::JitterInput& in) {
+  DrawnRange range;
+  for (int i = 0; i < draws; ++i) {
+    const nanoseconds w = j.apply(delay, in, state);
+    range.lo = std::min(range.lo, w);
+    range.hi = std::max(range.hi, w);
+  }
+  return range;
+}
+
 TEST(JitterAdditive, AddsUniformZeroToMax) {
   const grit::jitter::Additive<1s, Seeded> j;
   EXPECT_EQ(j.max(), 1s);
@@ -249,14 +267,9 @@ TEST(JitterAdditive, SaturatesInsteadOfOverflowing) {
 TEST(JitterFull, UniformZeroToDelay) {
   const grit::jitter::Full<Seeded> j;
   auto state = j.start();
-  nanoseconds lo = ns_max, hi = nanoseconds::min();
-  for (int i = 0; i < draws; ++i) {
-    const nanoseconds w = j.apply(800ms, input(4, 100ms, 400ms, 5s), state);
-    ASSERT_GE(w, 0ns);
-    ASSERT_LE(w, 800ms);
-    lo = std::min(lo, w);
-    hi = std::max(hi, w);
-  }
+  const auto [lo, hi] = draw_range(j, state, 800ms, input(4, 100ms, 400ms, 5s));
+  EXPECT_GE(lo, 0ns);
+  EXPECT_LE(hi, 800ms);
   EXPECT_LT(lo, 10ms);
   EXPECT_GT(hi, 790ms);
   EXPECT_EQ(j.apply(0ns, input(1, 0ns, 0ns, 5s), state), 0ns);
@@ -265,14 +278,9 @@ TEST(JitterFull, UniformZeroToDelay) {
 TEST(JitterEqual, HalfDelayPlusUniformHalf) {
   const grit::jitter::Equal<Seeded> j;
   auto state = j.start();
-  nanoseconds lo = ns_max, hi = nanoseconds::min();
-  for (int i = 0; i < draws; ++i) {
-    const nanoseconds w = j.apply(801ms, input(4, 100ms, 400ms, 5s), state);
-    ASSERT_GE(w, 400500us);
-    ASSERT_LE(w, 801ms);
-    lo = std::min(lo, w);
-    hi = std::max(hi, w);
-  }
+  const auto [lo, hi] = draw_range(j, state, 801ms, input(4, 100ms, 400ms, 5s));
+  EXPECT_GE(lo, 400500us);
+  EXPECT_LE(hi, 801ms);
   EXPECT_LT(lo, 410ms);
   EXPECT_GT(hi, 790ms);
 }
@@ -280,15 +288,10 @@ TEST(JitterEqual, HalfDelayPlusUniformHalf) {
 TEST(JitterDecorrelated, UniformFromInitialToThreeTimesThePreviousWait) {
   const grit::jitter::Decorrelated<Seeded> j;
   auto state = j.start();
-  nanoseconds lo = ns_max, hi = nanoseconds::min();
-  for (int i = 0; i < draws; ++i) {
-    // The delay argument is ignored: decorrelated jitter grows from the previous wait.
-    const nanoseconds w = j.apply(7s, input(3, 100ms, 1s, 10s), state);
-    ASSERT_GE(w, 100ms);
-    ASSERT_LE(w, 3s);
-    lo = std::min(lo, w);
-    hi = std::max(hi, w);
-  }
+  // The delay argument is ignored: decorrelated jitter grows from the previous wait.
+  const auto [lo, hi] = draw_range(j, state, 7s, input(3, 100ms, 1s, 10s));
+  EXPECT_GE(lo, 100ms);
+  EXPECT_LE(hi, 3s);
   EXPECT_LT(lo, 150ms);
   EXPECT_GT(hi, 2900ms);
   // Before the first wait (previous = initial): [initial, 3 * initial].
@@ -358,14 +361,9 @@ TEST(ThreadLocalEngine, DrawsSpreadAndDoNotRepeat) {
 
   const grit::jitter::Additive<1s> j;  // the default engine
   auto js = j.start();
-  nanoseconds lo = ns_max, hi = nanoseconds::min();
-  for (int i = 0; i < draws; ++i) {
-    const nanoseconds w = j.apply(100ms, input(1, 100ms, 100ms, 5s), js);
-    ASSERT_GE(w, 100ms);
-    ASSERT_LE(w, 1100ms);
-    lo = std::min(lo, w);
-    hi = std::max(hi, w);
-  }
+  const auto [lo, hi] = draw_range(j, js, 100ms, input(1, 100ms, 100ms, 5s));
+  EXPECT_GE(lo, 100ms);
+  EXPECT_LE(hi, 1100ms);
   EXPECT_LT(lo, 150ms);
   EXPECT_GT(hi, 1050ms);
 }
