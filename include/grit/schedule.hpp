@@ -160,14 +160,14 @@ class Schedule {
                                 config, result);
   }
 
-  // For the sync driver: the verdict of a filter's catch clause.
+ private:
+  using levels = detail::catch_levels<typename Config::filter_types>;
+
+  // The verdict of one (filter, exception type) catch clause.
   template <class Level>
   Verdict classify(const typename Level::exception& e) const {
     return config_->template policy<typename Level::filter>().classify(e);
   }
-
- private:
-  using levels = detail::catch_levels<typename Config::filter_types>;
 
   // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
   // never taken, so a small result stays in registers.)
