@@ -37,6 +37,7 @@ namespace {
 using namespace std::chrono_literals;
 using grit::nanoseconds;
 using grit::testing::VirtualClock;
+using grit_test::calls_until_thrown;
 using grit_test::HooksReset;
 using grit_test::Result;
 using grit_test::SwitchesReset;
@@ -80,13 +81,7 @@ TEST(ImprovementTimeout, AnExactWaitFromAPredicateIsClampedToo) {
   };
   VirtualClock clock;
   const grit::Retrying<grit::RetryIf<RetryAfterAnHour>, grit::stop::Timeout<10s>, VirtualClock> retry{clock};
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("429");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("429"); }), 2);
   EXPECT_EQ(clock.sleeps(), (std::vector<nanoseconds>{10s}));
 }
 
@@ -294,13 +289,7 @@ TEST(ImprovementSaturation, LimitsAtTheTopOfTheRange) {
   {
     // cap: min(testing attempts, configured) where configured is INT_MAX.
     grit::testing::Scope testing(true, {.attempts = 5, .cap = true});
-    int calls = 0;
-    EXPECT_THROW(retry([&] {
-                   ++calls;
-                   throw TransientError("x");
-                 }),
-                 TransientError);
-    EXPECT_EQ(calls, 5);
+    EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("x"); }), 5);
   }
   {
     // Testing attempts too large for the packed state saturate rather than corrupting the other flags.
@@ -418,18 +407,6 @@ TEST(ImprovementInstrumentation, AThrowingSinkNeitherReplacesTheFailureNorStopsO
 }
 
 // --- cancellation is never retried ------------------------------------------------------------------------------
-
-// Runs f under retry and returns how many times it was called; f's exception must reach the caller.
-template <class Exception, class R, class F>
-int calls_until_thrown(const R& retry, F f) {
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 f();
-               }),
-               Exception);
-  return calls;
-}
 
 TEST(ImprovementCancellation, GritCancelledIsNeverRetried) {
   int hook_calls = 0;

@@ -15,6 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 using grit::nanoseconds;
 using grit::testing::VirtualClock;
+using grit_test::calls_until_thrown;
 using grit_test::CopyCounter;
 using grit_test::FatalError;
 using grit_test::Result;
@@ -527,13 +528,7 @@ TEST(Filters, TheFirstFilterThatRetriesDecides) {
 TEST(Filters, OnlyNoFilterRetryingMeansPropagation) {
   VirtualClock clock;
   const grit::Retrying<grit::RetryIf<Never>, grit::RetryOn<FatalError>, VirtualClock> retry{clock};
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("x");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("x"); }), 1);
 }
 
 // Predicates that count how often they are asked.
@@ -563,13 +558,7 @@ TEST(Filters, EachFailureIsClassifiedOnce) {
     const grit::Retrying<grit::RetryIf<CountingExceptionPredicate>, grit::RetryOn<std::runtime_error>,
                          grit::stop::Attempts<3>, VirtualClock>
         retry{grit::RetryIf<CountingExceptionPredicate>({&asked, true}), clock};
-    int calls = 0;
-    EXPECT_THROW(retry([&] {
-                   ++calls;
-                   throw TransientError("x");
-                 }),
-                 TransientError);
-    EXPECT_EQ(calls, 3);
+    EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("x"); }), 3);
     EXPECT_EQ(asked, 3);
   }
   {
@@ -578,13 +567,7 @@ TEST(Filters, EachFailureIsClassifiedOnce) {
     const grit::Retrying<grit::RetryIf<CountingExceptionPredicate>, grit::RetryOn<std::runtime_error>,
                          grit::stop::Attempts<3>, VirtualClock>
         retry{grit::RetryIf<CountingExceptionPredicate>({&asked, false}), clock};
-    int calls = 0;
-    EXPECT_THROW(retry([&] {
-                   ++calls;
-                   throw TransientError("x");
-                 }),
-                 TransientError);
-    EXPECT_EQ(calls, 3);
+    EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("x"); }), 3);
     EXPECT_EQ(asked, 3);
   }
   {

@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 using grit::nanoseconds;
 using grit::runtime;
 using grit::testing::VirtualClock;
+using grit_test::calls_until_thrown;
 using grit_test::TransientError;
 
 constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
@@ -187,13 +188,7 @@ TEST(RuntimeRetrying, PoliciesNotGivenAreDefaultMade) {
   // Only the attempts given; the clock is default-made (its own time line) and the rest are compile-time.
   const grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Attempts<>, grit::wait::None> retry{
       grit::stop::Attempts<>{5}};
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("x");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 5);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("x"); }), 5);
 }
 
 TEST(RuntimeRetrying, BehavesExactlyAsItsCompileTimeTwin) {

@@ -14,6 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using grit::nanoseconds;
 using grit::testing::VirtualClock;
+using grit_test::calls_until_thrown;
 using grit_test::FatalError;
 using grit_test::HooksReset;
 using grit_test::SeenRetry;
@@ -198,13 +199,7 @@ struct RetryIfMessage {
 TEST(StaminaBackoffHook, ADurationIsTheExactWaitNotCappedNotJittered) {
   VirtualClock clock;
   const grit::Retrying<grit::RetryIf<RetryAfter10s>, grit::stop::Attempts<4>, VirtualClock> retry{clock};
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("busy");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("busy"); }), 4);
   EXPECT_EQ(clock.sleeps(), (std::vector<nanoseconds>{10s, 10s, 10s})) << "Max is 5 s and jitter is 1 s by default";
 }
 
@@ -241,13 +236,7 @@ TEST(StaminaBackoffHook, BoolChoosesBetweenNormalBackoffAndPropagation) {
 TEST(StaminaBackoffHook, ACustomBackoffStillObeysTheAttemptLimit) {
   VirtualClock clock;
   const grit::Retrying<grit::RetryIf<RetryImmediately>, VirtualClock> retry{clock};  // default stops
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("busy");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 10);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("busy"); }), 10);
 }
 
 // --- testing mode -----------------------------------------------------------------------------------------------
@@ -314,13 +303,7 @@ TEST(StaminaTesting, CustomBackoffBecomesZero) {
   grit::testing::Scope testing(true, {.attempts = 3});
   VirtualClock clock;
   const grit::Retrying<grit::RetryIf<RetryAfter10s>, VirtualClock> retry{clock};
-  int calls = 0;
-  EXPECT_THROW(retry([&] {
-                 ++calls;
-                 throw TransientError("busy");
-               }),
-               TransientError);
-  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(calls_until_thrown<TransientError>(retry, [] { throw TransientError("busy"); }), 3);
   EXPECT_EQ(clock.sleeps(), (std::vector<nanoseconds>{0s, 0s}));
 }
 

@@ -2,6 +2,8 @@
 // restore grit's process-wide state (hooks, active switch, testing mode) at the end of a test.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <grit/grit.hpp>
 
 #include <atomic>
@@ -111,6 +113,18 @@ inline grit::RetryHook recording_hook(std::vector<SeenRetry>& seen) {
     seen.push_back(SeenRetry{std::string(d.name), d.retry_num, d.wait_for, d.waited_so_far, d.caused_by.type_name(),
                              d.caused_by.message()});
   };
+}
+
+// Runs f under retry and returns how many times it was called; f's exception must reach the caller.
+template <class Exception, class R, class F>
+int calls_until_thrown(const R& retry, F f) {
+  int calls = 0;
+  EXPECT_THROW(retry([&] {
+                 ++calls;
+                 f();
+               }),
+               Exception);
+  return calls;
 }
 
 }  // namespace grit_test
