@@ -130,6 +130,7 @@ class Drawing {
   constexpr explicit Drawing(Engine engine) : engine_(std::move(engine)) {}
 
   constexpr state_type start() const noexcept { return engine_.start(); }
+  constexpr const Engine& engine() const noexcept { return engine_; }
 
  protected:
   std::uint64_t draw(state_type& s) const noexcept { return engine_.next(s); }
@@ -154,6 +155,10 @@ class Additive : public Drawing<Engine> {
     max_.set(max);
     if (max_.get().count() < 0)
       detail::invalid_argument("grit::jitter::Additive", "max", "must be >= 0, got " + detail::to_string(max_.get()));
+  }
+  Additive(detail::Trusted, nanoseconds max, Engine engine) requires(Max.is_runtime)
+      : Drawing<Engine>(std::move(engine)) {
+    max_.value = max;
   }
 
   constexpr nanoseconds max() const noexcept { return max_.get(); }

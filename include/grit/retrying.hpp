@@ -80,38 +80,65 @@ struct PassingFlag<false> {
   static constexpr void set() noexcept {}
 };
 
+// The schedule type of a Retrying: the decision core of its plan (detail/plan.hpp), which every Retrying type with
+// the same kinds of policies shares. The driver works with it directly from the first failure on.
+template <class Config>
+using core_t = ScheduleCore<plan_t<Config>>;
+
 // One call in progress. Nothing in it is written on the success path (bar `passing`, where it exists): the schedule
 // is made when the first attempt fails, from the start time read before it (only if a stop policy needs it).
-template <class Config, bool Passing>
+template <class Core, bool Passing>
 struct CallState {
-  Deferred<Schedule<Config>> schedule;
+  using core_type = Core;
+  Deferred<Core> schedule;
   [[no_unique_address]] PassingFlag<Passing> passing;
 };
 
+// What the first attempt has instead of a schedule: the Retrying, and the start time.
 template <class Config>
-using start_point = typename Schedule<Config>::start_point;
+struct FirstState {
+  const Config& config;
+  typename core_t<Config>::start_point start;
+};
 
 // The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
 // time; its catch clauses, on a retryable failure, make the schedule (out of line) and hand over to `retry_loop`,
 // which runs every later attempt (`!First`) with the schedule. So the success path is the hand-written loop's.
-template <class Config, class Call>
-[[gnu::noinline]] Decision first_failure(const Config& config, start_point<Config> start, Call& call, Verdict verdict,
-                                         const Cause& cause) {
-  return call.schedule.emplace(config, start).on_failure(verdict, cause);
+//
+// The first failure caught as an exception, inside the catch clause for Level: gives up (rethrowing the same
+// object) or makes the schedule and returns its first decision. Out of line, and shared by every Retrying type
+// with the same plan and catch clause.
+template <class Core, class Level, class Call>
+[[gnu::noinline]] Decision first_exception(const typename Core::plan_type& plan, typename Core::start_point start,
+                                           Call& call, const typename Level::exception& e) {
+  if (detail::is_cancellation_of(e)) {
+    call.passing.set();
+    throw;
+  }
+  const Verdict verdict = plan.template policy<typename Level::filter>().classify(e);
+  if (!verdict.retries()) throw;  // an outer clause may still want it
+  const Decision next = call.schedule.emplace(plan, start).on_failure(verdict, Cause::of_exception(e));
+  if (!next) {
+    call.passing.set();
+    throw;
+  }
+  return next;
 }
 
-template <class Config, class Call, class F, class... A>
-attempt_result<F, A...> retry_loop(const Config& config, Call& call, Decision next, F& f, A&... args);
+template <class Call, class F, class... A>
+attempt_result<F, A...> retry_loop(Call& call, Decision next, F& f, A&... args);
+template <class Call, class F, class... A>
+attempt_result<F, A...> enter_retry_loop(Call& call, Decision next, F& f, A&... args);
 
 // The rest of a call after its first failure, with its schedule; see retry_loop.
-template <class Config, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(const Config& config, Schedule<Config>& schedule,
-                                                                 Call& call, Decision next, F& f, A&... args);
+template <class Core, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
+                                                                 A&... args);
 
 // A failure's Cause, or an empty one when no sink reads it: then the failure's address is never taken.
-template <class Config, class R>
+template <class Core, class R>
 [[gnu::always_inline]] inline Cause cause_of_value(const R& result) {
-  if constexpr (Schedule<Config>::reads_causes())
+  if constexpr (Core::reads_causes())
     return Cause::of_value(result);
   else
     return Cause{};
@@ -120,16 +147,16 @@ template <class Config, class R>
 // The first attempt returned a value that a result filter wants retried. No exception is in flight, so the schedule
 // is made right here, in a local that the retry loop keeps using.
 template <class Config, class Call, class R, class F, class... A>
-[[gnu::noinline]] R first_failed_result(const Config& config, start_point<Config> start, Call& call, Verdict verdict,
-                                        R failed, F& f, A&... args) {
-  Schedule<Config> schedule(config, start);
+[[gnu::noinline]] R first_failed_result(const Config& config, typename core_t<Config>::start_point start, Call& call,
+                                        Verdict verdict, R failed, F& f, A&... args) {
+  core_t<Config> schedule(make_plan(config), start);
   Decision next;
   {
     R result = static_cast<R&&>(failed);
-    next = schedule.on_failure(verdict, cause_of_value<Config>(result));
+    next = schedule.on_failure(verdict, cause_of_value<core_t<Config>>(result));
     if (!next) return static_cast<R&&>(result);  // the same value, unchanged
   }                                              // the discarded result is destroyed before the wait
-  return retry_with(config, schedule, call, next, f, args...);
+  return retry_with(schedule, call, next, f, args...);
 }
 
 template <class F>
@@ -144,34 +171,36 @@ inline constexpr bool errors_only =
     boost::mp11::mp_all_of<boost::mp11::mp_copy_if<Filters, is_result_filter>, inspects_errors_only>::value;
 
 // The attempt itself, and the result filters.
-template <bool First, class Config, class S, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(const Config& config, S& state, Call& call,
-                                                                         F& f, A&... args) {
+template <bool First, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(S& state, Call& call, F& f, A&... args) {
   using R = attempt_result<F, A...>;
-  if constexpr (!Config::template inspects_results<R>) {
+  using Core = typename Call::core_type;
+  using filters = typename Core::plan_type::filter_types;
+  if constexpr (boost::mp11::mp_empty<boost::mp11::mp_copy_if<filters, is_result_filter>>::value) {
     return detail::invoke(f, args...);
   } else if constexpr (First) {
     R result = detail::invoke(f, args...);
     // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
-    if constexpr (errors_only<typename Config::filter_types>) {
+    if constexpr (errors_only<filters>) {
       if (result.has_value()) return result;
     }
-    const Verdict verdict = Schedule<Config>::classify_result(config, result);
+    const Verdict verdict =
+        Core::classify_result_with(boost::mp11::mp_copy_if<filters, is_result_filter>{}, state.config, result);
     if (!verdict.retries()) return result;
     // Handed over by value: the success path never takes the result's address, so it can stay in registers.
-    return first_failed_result<Config, Call, R>(config, state, call, verdict, static_cast<R&&>(result), f, args...);
+    return first_failed_result<std::remove_cvref_t<decltype(state.config)>, Call, R>(
+        state.config, state.start, call, verdict, static_cast<R&&>(result), f, args...);
   } else {
-    Schedule<Config>& schedule = state;
     for (;;) {
       Decision next;
       {
         R result = detail::invoke(f, args...);
-        const Verdict verdict = Schedule<Config>::classify_result(config, result);
+        const Verdict verdict = state.classify_result(result);
         if (!verdict.retries()) return result;
-        next = schedule.on_failure(verdict, cause_of_value<Config>(result));
+        next = state.on_failure(verdict, cause_of_value<Core>(result));
         if (!next) return result;  // the same value, unchanged
       }                            // the discarded result is destroyed before the wait
-      schedule.wait(next);
+      state.wait(next);
     }
   }
 }
@@ -179,79 +208,105 @@ template <bool First, class Config, class S, class Call, class F, class... A>
 // One catch clause per (filter, exception type), nested so that the first filter written is the innermost.
 // In the retry loop each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows,
 // so that the outer clauses (the retry loop's, then the first attempt's) let the same exception object through.
-template <bool First, bool Outermost, class Level, class... Outer, class Config, class S, class Call, class F,
-          class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>,
-                                                                       const Config& config, S& state, Call& call, F& f,
-                                                                       A&... args) {
+template <bool First, bool Outermost, class Level, class... Outer, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>, S& state,
+                                                                       Call& call, F& f, A&... args) {
+  using Core = typename Call::core_type;
   for (;;) {
     Decision next;
     try {
       if constexpr (sizeof...(Outer) == 0)
-        return attempt_inspecting<First>(config, state, call, f, args...);
+        return attempt_inspecting<First>(state, call, f, args...);
       else
-        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, config, state, call, f, args...);
+        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
     } catch (const typename Level::exception& e) {
       if (call.passing.get()) throw;
-      if (detail::is_cancellation_of(e)) {
-        call.passing.set();
-        throw;
-      }
-      const Verdict verdict = config.template policy<typename Level::filter>().classify(e);
-      if (!verdict.retries()) {
-        if constexpr (!First && Outermost) call.passing.set();  // leaves the retry loop: not the first attempt's
-        throw;                                                  // an outer clause may still want it
-      }
-      if constexpr (First)
-        next = first_failure(config, state, call, verdict, Cause::of_exception(e));
-      else
+      if constexpr (First) {
+        next = first_exception<Core, Level>(make_plan(state.config), state.start, call, e);
+      } else {
+        if (detail::is_cancellation_of(e)) {
+          call.passing.set();
+          throw;
+        }
+        const Verdict verdict = state.template filter<typename Level::filter>().classify(e);
+        if (!verdict.retries()) {
+          if constexpr (Outermost) call.passing.set();  // leaves the retry loop: not the first attempt's clauses
+          throw;                                        // an outer clause may still want it
+        }
         next = state.on_failure(verdict, Cause::of_exception(e));
-      if (!next) {
-        call.passing.set();
-        throw;
+        if (!next) {
+          call.passing.set();
+          throw;
+        }
       }
     }
     if constexpr (First)
-      return retry_loop(config, call, next, f, args...);
+      return enter_retry_loop(call, next, f, args...);
     else
       state.wait(next);
   }
 }
 
-template <bool First, class Config, class S, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> attempt(const Config& config, S& state, Call& call, F& f,
-                                                              A&... args) {
-  using levels = boost::mp11::mp_reverse<catch_levels<typename Config::filter_types>>;
+template <bool First, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt(S& state, Call& call, F& f, A&... args) {
+  using levels = boost::mp11::mp_reverse<catch_levels<typename Call::core_type::plan_type::filter_types>>;
   if constexpr (boost::mp11::mp_empty<levels>::value)
-    return attempt_inspecting<First>(config, state, call, f, args...);
+    return attempt_inspecting<First>(state, call, f, args...);
   else
-    return attempt_catching<First, true>(levels{}, config, state, call, f, args...);
+    return attempt_catching<First, true>(levels{}, state, call, f, args...);
+}
+
+// The function of the retry loop, when nothing but exceptions is retried: behind a pointer, so that one retry loop
+// serves every call site with the same plan, catch clauses and return type. An attempt that fails by throwing costs
+// far more than the indirect call; where returned values are inspected the loop stays per call site.
+template <class R>
+struct Erased {
+  R (*call)(const void*);
+  const void* target;
+  R operator()() const { return call(target); }
+};
+template <class R, class T>
+R call_erased(const void* target) {
+  return (*static_cast<const T*>(target))();
 }
 
 // Every attempt after the first failed one; out of line, so that the caller's success path carries none of it.
-// The schedule is moved to a local that no opaque call can see, so that its counters can live in registers.
-template <class Config, class Call, class F, class... A>
-[[gnu::noinline]] attempt_result<F, A...> retry_loop(const Config& config, Call& call, Decision next, F& f,
-                                                     A&... args) {
-  Schedule<Config> schedule = static_cast<Schedule<Config>&&>(call.schedule.get());
-  return retry_with(config, schedule, call, next, f, args...);
+template <class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> enter_retry_loop(Call& call, Decision next, F& f, A&... args) {
+  using R = attempt_result<F, A...>;
+  using filters = typename Call::core_type::plan_type::filter_types;
+  if constexpr (boost::mp11::mp_empty<boost::mp11::mp_copy_if<filters, is_result_filter>>::value) {
+    const auto target = [&f, &args...]() -> R { return detail::invoke(f, args...); };
+    Erased<R> erased{&call_erased<R, decltype(target)>, &target};
+    return retry_loop(call, next, erased);
+  } else {
+    return retry_loop(call, next, f, args...);
+  }
 }
 
-template <class Config, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(const Config& config, Schedule<Config>& schedule,
-                                                                 Call& call, Decision next, F& f, A&... args) {
+// The schedule is moved to a local that no opaque call can see, so that its counters can live in registers.
+template <class Call, class F, class... A>
+[[gnu::noinline]] attempt_result<F, A...> retry_loop(Call& call, Decision next, F& f, A&... args) {
+  using Core = typename Call::core_type;
+  Core schedule = static_cast<Core&&>(call.schedule.get());
+  return retry_with(schedule, call, next, f, args...);
+}
+
+template <class Core, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
+                                                                 A&... args) {
   using R = attempt_result<F, A...>;
   schedule.wait(next);
   constexpr bool notifies_success = []<class... S>(boost::mp11::mp_list<S...>) {
     return (detail::wants_success<S> || ...);
-  }(typename Config::sink_types{});
+  }(typename Core::plan_type::sink_types{});
   if constexpr (!notifies_success) {
-    return attempt<false>(config, schedule, call, f, args...);
+    return attempt<false>(schedule, call, f, args...);
   } else if constexpr (std::is_void_v<R>) {
-    attempt<false>(config, schedule, call, f, args...);
+    attempt<false>(schedule, call, f, args...);
     schedule.on_success();
   } else {
-    R result = attempt<false>(config, schedule, call, f, args...);
+    R result = attempt<false>(schedule, call, f, args...);
     schedule.on_success();
     if constexpr (std::is_reference_v<R>)
       return static_cast<R&&>(result);
@@ -413,9 +468,9 @@ class Retrying {
     // flag that lets a give-up pass the outer clauses.
     constexpr bool passing =
         boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
-    detail::CallState<Retrying, passing> call;
-    auto start = Schedule<Retrying>::start_of_call(*this);
-    return detail::attempt<true>(*this, start, call, f, args...);
+    detail::CallState<detail::core_t<Retrying>, passing> call;
+    detail::FirstState<Retrying> first{*this, Schedule<Retrying>::start_of_call(*this)};
+    return detail::attempt<true>(first, call, f, args...);
   }
 
   template <class R>

@@ -18,11 +18,14 @@
 #include <algorithm>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
+#include "detail/plan.hpp"
 #include "detail/policies.hpp"
 #include "filter.hpp"
 #include "sink.hpp"
@@ -48,34 +51,25 @@ class Decision {
   nanoseconds wait_{};
 };
 
-template <class Config>
-class Schedule {
-  using stop_types = typename Config::stop_types;
-  using sink_types = typename Config::sink_types;
-  using jitter_type = typename Config::jitter_type;
-  using clock_type = typename Config::clock_type;
+namespace detail {
+
+// The decision itself, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies
+// shares one copy of it, whatever the numbers in their types. Schedule<Config> adds the Retrying's filters.
+template <class Plan>
+class ScheduleCore {
+  using stop_types = typename Plan::stop_types;
+  using sink_types = typename Plan::sink_types;
+  using jitter_type = typename Plan::jitter_type;
+  using clock_type = typename Plan::clock_type;
   static constexpr bool uses_clock = boost::mp11::mp_any_of<stop_types, detail::uses_clock>::value;
   using time_point = std::conditional_t<uses_clock, decltype(std::declval<const clock_type&>().now()), detail::Empty>;
 
  public:
-  // When a call starts: read from the clock only if a stop policy needs it, otherwise nothing at all.
+  using plan_type = Plan;
   using start_point = time_point;
-  [[gnu::always_inline]] static start_point start_of_call(const Config& config) noexcept(
-      noexcept(config.template policy<clock_type>().now())) {
-    if constexpr (uses_clock)
-      return config.template policy<clock_type>().now();
-    else
-      return {};
-  }
 
-  explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
-      : Schedule(config, start_of_call(config)) {}
-  // For drivers that read the start time before the first attempt and make the schedule only if it fails.
-  Schedule(const Config& config, start_point start)
-      : config_(&config),
-        start_(start),
-        jitter_state_(config.template policy<jitter_type>().start()),
-        active_(is_active()) {
+  ScheduleCore(const Plan& plan, start_point start)
+      : plan_(plan), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
     testing_limit_ =
@@ -102,7 +96,7 @@ class Schedule {
       const StopContext context{attempt_, elapsed()};
       bool stop = false;
       GiveUpReason reason{};
-      ask_stops(stop_types{}, context, stop, reason, time_left);
+      ask_stops(stop_indices{}, context, stop, reason, time_left);
       if (stop) return give_up(reason, cause);
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
     }
@@ -111,7 +105,7 @@ class Schedule {
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
     if constexpr (any_sink_wants<retry_event>) {
-      const RetryDetails details{config_->name(), attempt_, wait, waited_, cause};
+      const RetryDetails details{plan_.name(), attempt_, wait, waited_, cause};
       notify<retry_event>(details);
     }
     waited_ = detail::saturating_add(waited_, wait);
@@ -133,9 +127,31 @@ class Schedule {
     return on_failure(classify_result(result), Cause::of_value(result));
   }
 
+  // The verdict of the result filters on a returned value.
+  template <class R>
+  [[gnu::always_inline]] Verdict classify_result(const R& result) const {
+    return classify_result_with(boost::mp11::mp_copy_if<typename Plan::filter_types, detail::is_result_filter>{}, plan_,
+                                result);
+  }
+  // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
+  // never taken, so a small result stays in registers.)
+  template <class... F, class Policies, class R>
+  [[gnu::always_inline]] static Verdict classify_result_with(boost::mp11::mp_list<F...>, const Policies& policies,
+                                                             const R& result) {
+    Verdict verdict = Verdict::give_up();
+    (void)(((verdict = policies.template policy<F>().classify_result(result)).retries() || ...));
+    return verdict;
+  }
+
+  // The filter of a catch clause.
+  template <class Filter>
+  [[gnu::always_inline]] const Filter& filter() const noexcept {
+    return plan_.template policy<Filter>();
+  }
+
   // Carries out a retry decision with the clock policy.
   [[gnu::always_inline]] void wait(Decision decision) const {
-    if (decision) config_->template policy<clock_type>().sleep_for(decision.wait());
+    if (decision) plan_.template get<Plan::clock_index>().sleep_for(decision.wait());
   }
 
   // Whether any sink reads a failure's Cause; a driver passes an empty Cause otherwise, so that a returned failure
@@ -145,38 +161,15 @@ class Schedule {
   // Reports success; sinks hear of it if retries were needed.
   void on_success() {
     if constexpr (any_sink_wants<success_event>) {
-      if (attempt_ > 1) notify<success_event>(SuccessDetails{config_->name(), attempt_, waited_});
+      if (attempt_ > 1) notify<success_event>(SuccessDetails{plan_.name(), attempt_, waited_});
     }
   }
 
-  template <class R>
-  Verdict classify_result(const R& result) const {
-    return classify_result(*config_, result);
-  }
-  // The same, before a schedule exists (a driver's first attempt).
-  template <class R>
-  static Verdict classify_result(const Config& config, const R& result) {
-    return classify_result_with(boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>{},
-                                config, result);
-  }
-
  private:
-  using levels = detail::catch_levels<typename Config::filter_types>;
+  using levels = detail::catch_levels<typename Plan::filter_types>;
+  using stop_indices = std::make_index_sequence<boost::mp11::mp_size<stop_types>::value>;
+  using sink_indices = std::make_index_sequence<boost::mp11::mp_size<sink_types>::value>;
 
-  // The verdict of one (filter, exception type) catch clause.
-  template <class Level>
-  Verdict classify(const typename Level::exception& e) const {
-    return config_->template policy<typename Level::filter>().classify(e);
-  }
-
-  // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
-  // never taken, so a small result stays in registers.)
-  template <class... F, class R>
-  static Verdict classify_result_with(boost::mp11::mp_list<F...>, const Config& config, const R& result) {
-    Verdict verdict = Verdict::give_up();
-    (void)(((verdict = config.template policy<F>().classify_result(result)).retries() || ...));
-    return verdict;
-  }
   struct retry_event {};
   struct give_up_event {};
   struct success_event {};
@@ -197,20 +190,23 @@ class Schedule {
   template <class Event>
   static constexpr bool any_sink_wants = any_wants<Event>(sink_types{});
 
+  [[gnu::always_inline]] const jitter_type& jitter() const noexcept { return plan_.template get<Plan::jitter_index>(); }
+
   template <class Event, class Details>
   [[gnu::always_inline]] void notify(const Details& details) const noexcept {
-    notify_each<Event>(sink_types{}, details);
+    notify_each<Event>(sink_indices{}, details);
   }
-  // A fold over the sink types, not mp_for_each: no lambda, and nothing default-made (a sink may hold run-time state).
-  template <class Event, class... S, class Details>
-  void notify_each(boost::mp11::mp_list<S...>, const Details& details) const noexcept {
-    (notify_one<Event, S>(details), ...);
+  // A fold over the sinks, not mp_for_each: no lambda, and nothing default-made (a sink may hold run-time state).
+  template <class Event, std::size_t... K, class Details>
+  void notify_each(std::index_sequence<K...>, const Details& details) const noexcept {
+    (notify_one<Event, K>(details), ...);
   }
-  template <class Event, class S, class Details>
+  template <class Event, std::size_t K, class Details>
   [[gnu::always_inline]] void notify_one(const Details& details) const noexcept {
+    using S = boost::mp11::mp_at_c<sink_types, K>;
     if constexpr (wants<S, Event>()) {
       try {
-        const S& sink = config_->template policy<S>();
+        const S& sink = plan_.template get<Plan::sinks_index + K>();
         if constexpr (std::is_same_v<Event, retry_event>)
           sink.retry_scheduled(details);
         else if constexpr (std::is_same_v<Event, give_up_event>)
@@ -225,42 +221,44 @@ class Schedule {
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
     if constexpr (any_sink_wants<give_up_event>)
-      notify<give_up_event>(GiveUpDetails{config_->name(), attempt_, waited_, reason, cause});
+      notify<give_up_event>(GiveUpDetails{plan_.name(), attempt_, waited_, reason, cause});
     return Decision::give_up();
   }
 
   // Every stop policy is asked, in order: the first that says stop gives the reason; the time left is the least.
-  template <class... S>
-  [[gnu::always_inline]] void ask_stops(boost::mp11::mp_list<S...>, const StopContext& context, bool& stop,
+  template <std::size_t... I>
+  [[gnu::always_inline]] void ask_stops(std::index_sequence<I...>, const StopContext& context, bool& stop,
                                         GiveUpReason& reason, nanoseconds& time_left) const {
-    ((!stop && config_->template policy<S>().should_stop(context) ? (void)(stop = true, reason = S::reason) : (void)0,
-      time_left = std::min(time_left, config_->template policy<S>().time_left(context))),
+    ((!stop && plan_.template get<Plan::stops_index + I>().should_stop(context)
+          ? (void)(stop = true, reason = boost::mp11::mp_at_c<stop_types, I>::reason)
+          : (void)0,
+      time_left = std::min(time_left, plan_.template get<Plan::stops_index + I>().time_left(context))),
      ...);
   }
 
-  template <class... S>
-  [[gnu::always_inline]] static std::uint64_t attempt_limit_of(boost::mp11::mp_list<S...>, const Config& config) {
+  template <std::size_t... I>
+  [[gnu::always_inline]] std::uint64_t attempt_limit_of(std::index_sequence<I...>) const {
     std::uint64_t limit = stop::no_limit;
-    ((limit = std::min(limit, config.template policy<S>().attempt_limit())), ...);
+    ((limit = std::min(limit, plan_.template get<Plan::stops_index + I>().attempt_limit())), ...);
     return limit;
   }
-  [[gnu::always_inline]] std::uint64_t attempt_limit() const { return attempt_limit_of(stop_types{}, *config_); }
+  [[gnu::always_inline]] std::uint64_t attempt_limit() const { return attempt_limit_of(stop_indices{}); }
 
   [[gnu::always_inline]] nanoseconds elapsed() const {
     if constexpr (uses_clock)
-      return std::chrono::duration_cast<nanoseconds>(config_->template policy<clock_type>().now() - start_);
+      return std::chrono::duration_cast<nanoseconds>(plan_.template get<Plan::clock_index>().now() - start_);
     else
       return nanoseconds::zero();
   }
 
   [[gnu::always_inline]] nanoseconds backoff() {
-    const auto& wait_policy = config_->template policy<typename Config::wait_type>();
+    const auto& wait_policy = plan_.template get<Plan::wait_index>();
     const nanoseconds cap = wait_policy.max();
     if (cap <= nanoseconds::zero()) return nanoseconds::zero();  // nothing to draw for
     const nanoseconds delay = wait_policy.delay(attempt_);
     const JitterInput input{attempt_, wait_policy.initial(), attempt_ == 1 ? wait_policy.initial() : previous_wait_,
                             cap};
-    const nanoseconds jittered = config_->template policy<jitter_type>().apply(delay, input, jitter_state_);
+    const nanoseconds jittered = jitter().apply(delay, input, jitter_state_);
     return std::clamp(jittered, nanoseconds::zero(), cap);
   }
 
@@ -273,7 +271,7 @@ class Schedule {
         throw;
       } catch (const typename L::exception& e) {
         if (detail::is_cancellation_of(e)) return;
-        const Verdict verdict = classify<L>(e);
+        const Verdict verdict = filter<typename L::filter>().classify(e);
         if (verdict.retries()) {
           decision = on_failure(verdict, Cause::of_exception(e));
           return;
@@ -284,7 +282,7 @@ class Schedule {
     }
   }
 
-  const Config* config_;
+  Plan plan_;
   std::uint64_t attempt_ = 1;
   nanoseconds waited_{};
   nanoseconds previous_wait_{};
@@ -293,6 +291,40 @@ class Schedule {
   bool active_;
   bool testing_ = false;  // testing mode, and then its attempt limit
   std::uint64_t testing_limit_ = 0;
+};
+
+}  // namespace detail
+
+// The schedule of one call of a Retrying of type Config: the decision core of its plan, made from its policies.
+template <class Config>
+class Schedule : public detail::ScheduleCore<detail::plan_t<Config>> {
+  using core = detail::ScheduleCore<detail::plan_t<Config>>;
+  using clock_type = typename Config::clock_type;
+  static constexpr bool uses_clock = boost::mp11::mp_any_of<typename Config::stop_types, detail::uses_clock>::value;
+
+ public:
+  // When a call starts: read from the clock only if a stop policy needs it, otherwise nothing at all.
+  using start_point = typename core::start_point;
+  [[gnu::always_inline]] static start_point start_of_call(const Config& config) noexcept(
+      noexcept(config.template policy<clock_type>().now())) {
+    if constexpr (uses_clock)
+      return config.template policy<clock_type>().now();
+    else
+      return {};
+  }
+
+  explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
+      : Schedule(config, start_of_call(config)) {}
+  // For drivers that read the start time before the first attempt and make the schedule only if it fails.
+  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), start) {}
+
+  using core::classify_result;
+  // The verdict of the result filters, before a schedule exists (a driver's first attempt).
+  template <class R>
+  [[gnu::always_inline]] static Verdict classify_result(const Config& config, const R& result) {
+    return core::classify_result_with(
+        boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>{}, config, result);
+  }
 };
 
 }  // namespace grit

@@ -91,6 +91,9 @@ class Attempts : public detail::StopDefaults<Attempts<N>> {
                                "must be >= 1 (it counts the first attempt too), got " + std::to_string(attempts));
     limit_.set(attempts);
   }
+  constexpr Attempts(detail::Trusted, std::int64_t attempts) noexcept requires(N.is_runtime) {
+    limit_.value = attempts;
+  }
 
   constexpr std::uint64_t attempt_limit() const noexcept { return static_cast<std::uint64_t>(limit_.get()); }
   constexpr bool should_stop(const StopContext& c) const noexcept { return c.attempt >= attempt_limit(); }
@@ -121,6 +124,7 @@ class Timeout : public detail::StopDefaults<Timeout<D>> {
                                "must be > 0 (a zero timeout means no retries: use stop::Attempts<1>), got " +
                                    detail::to_string(budget_.get()));
   }
+  constexpr Timeout(detail::Trusted, nanoseconds timeout) noexcept requires(D.is_runtime) { budget_.value = timeout; }
 
   constexpr nanoseconds timeout() const noexcept { return budget_.get(); }
   constexpr bool should_stop(const StopContext& c) const noexcept { return c.elapsed >= timeout(); }

@@ -89,6 +89,12 @@ class Exponential {
     if (!(base() >= 1.0))
       detail::invalid_argument("grit::wait::Exponential", "base", "must be >= 1, got " + std::to_string(base()));
   }
+  constexpr Exponential(detail::Trusted, nanoseconds initial, nanoseconds max, double base) noexcept
+      requires(Initial.is_runtime&& Max.is_runtime&& Base.is_runtime) {
+    initial_.value = initial;
+    max_.value = max;
+    base_.value = base;
+  }
 
   constexpr nanoseconds initial() const noexcept { return initial_.get(); }
   constexpr nanoseconds max() const noexcept { return max_.get(); }
@@ -119,6 +125,7 @@ class Fixed {
     if (wait_.get().count() < 0)
       detail::invalid_argument("grit::wait::Fixed", "wait", "must be >= 0, got " + detail::to_string(wait_.get()));
   }
+  constexpr Fixed(detail::Trusted, nanoseconds wait) noexcept requires(D.is_runtime) { wait_.value = wait; }
 
   constexpr nanoseconds delay(std::uint64_t) const noexcept { return wait_.get(); }
   constexpr nanoseconds initial() const noexcept { return wait_.get(); }
@@ -156,6 +163,12 @@ class Linear {
       detail::invalid_argument(
           "grit::wait::Linear", "max",
           "must be >= initial (" + detail::to_string(initial()) + "), got " + detail::to_string(max()));
+  }
+  constexpr Linear(detail::Trusted, nanoseconds initial, nanoseconds step, nanoseconds max) noexcept
+      requires(Initial.is_runtime&& Step.is_runtime&& Max.is_runtime) {
+    initial_.value = initial;
+    step_.value = step;
+    max_.value = max;
   }
 
   constexpr nanoseconds initial() const noexcept { return initial_.get(); }

@@ -105,6 +105,10 @@ struct Factor {
 
 namespace detail {
 
+// Marks the constructor that a run-time twin is made with (detail/plan.hpp): from values checked already, when the
+// policy with them in its type was made.
+struct Trusted {};
+
 // Storage for one parameter: nothing when the value is in the type, the value when it is not.
 template <auto V, bool = V.is_runtime>
 struct Param;

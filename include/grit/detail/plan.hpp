@@ -1,0 +1,171 @@
+// The plan: what a schedule needs from a Retrying's stop, wait, jitter, sink and clock policies, in a form that
+// Retrying types differing only in numbers share. grit's own policies with values in their type
+// (`stop::Attempts<5>`, `wait::Exponential<100ms, 5s>`) become their run-time twins (`stop::Attempts<>{5}`, ...), so
+// `Retrying<RetryOn<E>, stop::Attempts<3>>` and `Retrying<RetryOn<F>, stop::Attempts<7>>` make one schedule type and
+// one copy of its decision code, instead of one each. The numbers move from the instructions into the plan.
+#pragma once
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "../jitter.hpp"
+#include "../stop.hpp"
+#include "../wait.hpp"
+
+namespace grit::detail {
+
+// The run-time twin of a policy. A policy without one is its own twin.
+template <class P>
+struct Twin {
+  using type = P;
+  static constexpr bool owned = false;
+};
+// grit's own policies with values: the twin holds the same values, checked already, so its checks fold away.
+template <class P, class Runtime>
+struct OwnTwin {
+  using type = Runtime;
+  static constexpr bool owned = true;
+};
+
+template <Integer N>
+struct Twin<stop::Attempts<N>> : OwnTwin<stop::Attempts<N>, stop::Attempts<>> {
+  static stop::Attempts<> of(const stop::Attempts<N>& p) {
+    return stop::Attempts<>(Trusted{}, static_cast<std::int64_t>(p.attempt_limit()));
+  }
+};
+template <Duration D>
+struct Twin<stop::Timeout<D>> : OwnTwin<stop::Timeout<D>, stop::Timeout<>> {
+  static stop::Timeout<> of(const stop::Timeout<D>& p) { return stop::Timeout<>(Trusted{}, p.timeout()); }
+};
+template <Duration I, Duration M, Factor B>
+struct Twin<wait::Exponential<I, M, B>>
+    : OwnTwin<wait::Exponential<I, M, B>, wait::Exponential<runtime, runtime, runtime>> {
+  static wait::Exponential<runtime, runtime, runtime> of(const wait::Exponential<I, M, B>& p) {
+    return wait::Exponential<runtime, runtime, runtime>(Trusted{}, p.initial(), p.max(), p.base());
+  }
+};
+template <Duration D>
+struct Twin<wait::Fixed<D>> : OwnTwin<wait::Fixed<D>, wait::Fixed<>> {
+  static wait::Fixed<> of(const wait::Fixed<D>& p) { return wait::Fixed<>(Trusted{}, p.max()); }
+};
+template <Duration I, Duration S, Duration M>
+struct Twin<wait::Linear<I, S, M>> : OwnTwin<wait::Linear<I, S, M>, wait::Linear<>> {
+  static wait::Linear<> of(const wait::Linear<I, S, M>& p) {
+    return wait::Linear<>(Trusted{}, p.initial(), p.step(), p.max());
+  }
+};
+template <Duration M, class Engine>
+struct Twin<jitter::Additive<M, Engine>> : OwnTwin<jitter::Additive<M, Engine>, jitter::Additive<runtime, Engine>> {
+  static jitter::Additive<runtime, Engine> of(const jitter::Additive<M, Engine>& p) {
+    return jitter::Additive<runtime, Engine>(Trusted{}, p.max(), p.engine());
+  }
+};
+
+template <class P>
+using twin_t = typename Twin<P>::type;
+
+// One policy of a plan, at position I: a copy if it is a twin (plain values) or has no state at all; otherwise a
+// pointer to the Retrying's own object, which outlives every schedule made from it.
+template <class P>
+inline constexpr bool held_by_value = std::is_empty_v<P>&& std::is_trivially_copyable_v<P>;
+
+template <std::size_t I, class P, bool ByValue = held_by_value<P>>
+struct Slot {
+  [[no_unique_address]] P value;
+  template <class Original>
+  [[gnu::always_inline]] explicit Slot(const Original& p) : value(make(p)) {}
+  [[gnu::always_inline]] const P& get() const noexcept { return value; }
+
+ private:
+  template <class Original>
+  [[gnu::always_inline]] static P make(const Original& p) {
+    if constexpr (std::is_same_v<Original, P>)
+      return p;
+    else
+      return Twin<Original>::of(p);
+  }
+};
+template <std::size_t I, class P>
+struct Slot<I, P, false> {
+  const P* pointer;
+  [[gnu::always_inline]] explicit Slot(const P& p) noexcept : pointer(&p) {}
+  [[gnu::always_inline]] const P& get() const noexcept { return *pointer; }
+};
+
+template <class Indices, class Policies>
+struct Slots;
+template <std::size_t... I, class... P>
+struct Slots<std::index_sequence<I...>, boost::mp11::mp_list<P...>>
+    : Slot<I, P, held_by_value<P> || Twin<P>::owned>... {
+  template <class... Original>
+  [[gnu::always_inline]] explicit Slots(const Original&... p) : Slot<I, P, held_by_value<P> || Twin<P>::owned>(p)... {}
+};
+
+// The policies of a plan, in a fixed order: the filters, the stops, the wait, the jitter, the sinks, the clock.
+template <class Filters, class Stops, class Wait, class Jitter, class Sinks, class Clock>
+class Plan {
+  using policies =
+      boost::mp11::mp_append<Filters, Stops, boost::mp11::mp_list<Wait, Jitter>, Sinks, boost::mp11::mp_list<Clock>>;
+  using slots = Slots<std::make_index_sequence<boost::mp11::mp_size<policies>::value>, policies>;
+
+ public:
+  using filter_types = Filters;
+  using stop_types = Stops;
+  using wait_type = Wait;
+  using jitter_type = Jitter;
+  using sink_types = Sinks;
+  using clock_type = Clock;
+  static constexpr std::size_t stops_index = boost::mp11::mp_size<Filters>::value;
+  static constexpr std::size_t wait_index = stops_index + boost::mp11::mp_size<Stops>::value;
+  static constexpr std::size_t jitter_index = wait_index + 1;
+  static constexpr std::size_t sinks_index = wait_index + 2;
+  static constexpr std::size_t clock_index = boost::mp11::mp_size<policies>::value - 1;
+
+  // From the policies of a Retrying, in the same order, and its name.
+  template <class... Original>
+  [[gnu::always_inline]] explicit Plan(std::string_view name, const Original&... p) : slots_(p...), name_(name) {}
+
+  template <std::size_t I>
+  [[gnu::always_inline]] const boost::mp11::mp_at_c<policies, I>& get() const noexcept {
+    using P = boost::mp11::mp_at_c<policies, I>;
+    return static_cast<const Slot<I, P, held_by_value<P> || Twin<P>::owned>&>(slots_).get();
+  }
+  // A filter, by its type, as Retrying::policy finds it (filters have no twins).
+  template <class Filter>
+  [[gnu::always_inline]] const Filter& policy() const noexcept {
+    return get<boost::mp11::mp_find<Filters, Filter>::value>();
+  }
+  [[gnu::always_inline]] std::string_view name() const noexcept { return name_; }
+
+ private:
+  slots slots_;
+  std::string_view name_;
+};
+
+template <class Config>
+using plan_t =
+    Plan<typename Config::filter_types, boost::mp11::mp_transform<twin_t, typename Config::stop_types>,
+         twin_t<typename Config::wait_type>, twin_t<typename Config::jitter_type>,
+         boost::mp11::mp_transform<twin_t, typename Config::sink_types>, twin_t<typename Config::clock_type>>;
+
+template <class Config, class... F, class... S, class... K>
+[[gnu::always_inline]] inline plan_t<Config> make_plan(const Config& config, boost::mp11::mp_list<F...>,
+                                                       boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
+  return plan_t<Config>(config.name(), config.template policy<F>()..., config.template policy<S>()...,
+                        config.template policy<typename Config::wait_type>(),
+                        config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
+                        config.template policy<typename Config::clock_type>());
+}
+// The plan of a Retrying (or of anything with its policy types, policy<P>() and name()).
+template <class Config>
+[[gnu::always_inline]] inline plan_t<Config> make_plan(const Config& config) {
+  return make_plan(config, typename Config::filter_types{}, typename Config::stop_types{},
+                   typename Config::sink_types{});
+}
+
+}  // namespace grit::detail
