@@ -156,7 +156,7 @@ class Additive : public Drawing<Engine> {
     if (max_.get().count() < 0)
       detail::invalid_argument("grit::jitter::Additive", "max", "must be >= 0, got " + detail::to_string(max_.get()));
   }
-  Additive(detail::Trusted, nanoseconds max, Engine engine) requires(Max.is_runtime)
+  constexpr Additive(detail::Trusted, nanoseconds max, Engine engine) requires(Max.is_runtime)
       : Drawing<Engine>(std::move(engine)) {
     max_.value = max;
   }

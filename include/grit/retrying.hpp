@@ -10,6 +10,7 @@
 #include <functional>
 #include <new>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -109,15 +110,16 @@ struct FirstState {
 // object) or makes the schedule and returns its first decision. Out of line, and shared by every Retrying type
 // with the same plan and catch clause.
 template <class Core, class Level, class Call>
-[[gnu::noinline]] Decision first_exception(const typename Core::plan_type& plan, typename Core::start_point start,
-                                           Call& call, const typename Level::exception& e) {
+[[gnu::noinline]] Decision first_exception(const typename Core::plan_type& plan, std::string_view name,
+                                           typename Core::start_point start, Call& call,
+                                           const typename Level::exception& e) {
   if (detail::is_cancellation_of(e)) {
     call.passing.set();
     throw;
   }
   const Verdict verdict = plan.template policy<typename Level::filter>().classify(e);
   if (!verdict.retries()) throw;  // an outer clause may still want it
-  const Decision next = call.schedule.emplace(plan, start).on_failure(verdict, Cause::of_exception(e));
+  const Decision next = call.schedule.emplace(plan, name, start).on_failure(verdict, Cause::of_exception(e));
   if (!next) {
     call.passing.set();
     throw;
@@ -149,7 +151,7 @@ template <class Core, class R>
 template <class Config, class Call, class R, class F, class... A>
 [[gnu::noinline]] R first_failed_result(const Config& config, typename core_t<Config>::start_point start, Call& call,
                                         Verdict verdict, R failed, F& f, A&... args) {
-  core_t<Config> schedule(make_plan(config), start);
+  core_t<Config> schedule(make_plan(config), config.name(), start);
   Decision next;
   {
     R result = static_cast<R&&>(failed);
@@ -222,7 +224,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } catch (const typename Level::exception& e) {
       if (call.passing.get()) throw;
       if constexpr (First) {
-        next = first_exception<Core, Level>(make_plan(state.config), state.start, call, e);
+        next = first_exception<Core, Level>(make_plan(state.config), state.config.name(), state.start, call, e);
       } else {
         if (detail::is_cancellation_of(e)) {
           call.passing.set();
@@ -267,7 +269,7 @@ struct Erased {
 };
 template <class R, class T>
 R call_erased(const void* target) {
-  return (*static_cast<const T*>(target))();
+  return (*static_cast<T*>(const_cast<void*>(target)))();
 }
 
 // Every attempt after the first failed one; out of line, so that the caller's success path carries none of it.
@@ -276,9 +278,14 @@ template <class Call, class F, class... A>
   using R = attempt_result<F, A...>;
   using filters = typename Call::core_type::plan_type::filter_types;
   if constexpr (boost::mp11::mp_empty<boost::mp11::mp_copy_if<filters, is_result_filter>>::value) {
-    const auto target = [&f, &args...]() -> R { return detail::invoke(f, args...); };
-    Erased<R> erased{&call_erased<R, decltype(target)>, &target};
-    return retry_loop(call, next, erased);
+    if constexpr (sizeof...(A) == 0 && std::is_object_v<F> && !std::is_member_pointer_v<F>) {
+      Erased<R> erased{&call_erased<R, F>, &f};
+      return retry_loop(call, next, erased);
+    } else {
+      const auto target = [&f, &args...]() -> R { return detail::invoke(f, args...); };
+      Erased<R> erased{&call_erased<R, const decltype(target)>, &target};
+      return retry_loop(call, next, erased);
+    }
   } else {
     return retry_loop(call, next, f, args...);
   }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -68,8 +69,8 @@ class ScheduleCore {
   using plan_type = Plan;
   using start_point = time_point;
 
-  ScheduleCore(const Plan& plan, start_point start)
-      : plan_(plan), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
+  ScheduleCore(const Plan& plan, std::string_view name, start_point start)
+      : plan_(plan), name_(name), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
     testing_limit_ =
@@ -105,7 +106,7 @@ class ScheduleCore {
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
     if constexpr (any_sink_wants<retry_event>) {
-      const RetryDetails details{plan_.name(), attempt_, wait, waited_, cause};
+      const RetryDetails details{name_, attempt_, wait, waited_, cause};
       notify<retry_event>(details);
     }
     waited_ = detail::saturating_add(waited_, wait);
@@ -161,7 +162,7 @@ class ScheduleCore {
   // Reports success; sinks hear of it if retries were needed.
   void on_success() {
     if constexpr (any_sink_wants<success_event>) {
-      if (attempt_ > 1) notify<success_event>(SuccessDetails{plan_.name(), attempt_, waited_});
+      if (attempt_ > 1) notify<success_event>(SuccessDetails{name_, attempt_, waited_});
     }
   }
 
@@ -221,7 +222,7 @@ class ScheduleCore {
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
     if constexpr (any_sink_wants<give_up_event>)
-      notify<give_up_event>(GiveUpDetails{plan_.name(), attempt_, waited_, reason, cause});
+      notify<give_up_event>(GiveUpDetails{name_, attempt_, waited_, reason, cause});
     return Decision::give_up();
   }
 
@@ -283,6 +284,7 @@ class ScheduleCore {
   }
 
   Plan plan_;
+  std::string_view name_;
   std::uint64_t attempt_ = 1;
   nanoseconds waited_{};
   nanoseconds previous_wait_{};
@@ -316,7 +318,7 @@ class Schedule : public detail::ScheduleCore<detail::plan_t<Config>> {
   explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
       : Schedule(config, start_of_call(config)) {}
   // For drivers that read the start time before the first attempt and make the schedule only if it fails.
-  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), start) {}
+  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), config.name(), start) {}
 
   using core::classify_result;
   // The verdict of the result filters, before a schedule exists (a driver's first attempt).

@@ -32,37 +32,55 @@ struct OwnTwin {
   static constexpr bool owned = true;
 };
 
+// Each `of` reads a value from the template argument when it is there, so that making the twin of Attempts<5>
+// instantiates nothing of Attempts<5> itself.
 template <Integer N>
 struct Twin<stop::Attempts<N>> : OwnTwin<stop::Attempts<N>, stop::Attempts<>> {
-  static stop::Attempts<> of(const stop::Attempts<N>& p) {
-    return stop::Attempts<>(Trusted{}, static_cast<std::int64_t>(p.attempt_limit()));
+  [[gnu::always_inline]] static constexpr stop::Attempts<> of(const stop::Attempts<N>& p) noexcept {
+    if constexpr (N.is_runtime)
+      return p;
+    else
+      return {Trusted{}, N.n};
   }
 };
 template <Duration D>
 struct Twin<stop::Timeout<D>> : OwnTwin<stop::Timeout<D>, stop::Timeout<>> {
-  static stop::Timeout<> of(const stop::Timeout<D>& p) { return stop::Timeout<>(Trusted{}, p.timeout()); }
+  [[gnu::always_inline]] static constexpr stop::Timeout<> of(const stop::Timeout<D>& p) noexcept {
+    if constexpr (D.is_runtime)
+      return p;
+    else
+      return {Trusted{}, D.value()};
+  }
 };
 template <Duration I, Duration M, Factor B>
 struct Twin<wait::Exponential<I, M, B>>
     : OwnTwin<wait::Exponential<I, M, B>, wait::Exponential<runtime, runtime, runtime>> {
-  static wait::Exponential<runtime, runtime, runtime> of(const wait::Exponential<I, M, B>& p) {
-    return wait::Exponential<runtime, runtime, runtime>(Trusted{}, p.initial(), p.max(), p.base());
+  [[gnu::always_inline]] static constexpr wait::Exponential<runtime, runtime, runtime> of(
+      const wait::Exponential<I, M, B>& p) noexcept {
+    return {Trusted{}, I.is_runtime ? p.initial() : I.value(), M.is_runtime ? p.max() : M.value(),
+            B.is_runtime ? p.base() : B.value()};
   }
 };
 template <Duration D>
 struct Twin<wait::Fixed<D>> : OwnTwin<wait::Fixed<D>, wait::Fixed<>> {
-  static wait::Fixed<> of(const wait::Fixed<D>& p) { return wait::Fixed<>(Trusted{}, p.max()); }
+  [[gnu::always_inline]] static constexpr wait::Fixed<> of(const wait::Fixed<D>& p) noexcept {
+    if constexpr (D.is_runtime)
+      return p;
+    else
+      return {Trusted{}, D.value()};
+  }
 };
 template <Duration I, Duration S, Duration M>
 struct Twin<wait::Linear<I, S, M>> : OwnTwin<wait::Linear<I, S, M>, wait::Linear<>> {
-  static wait::Linear<> of(const wait::Linear<I, S, M>& p) {
-    return wait::Linear<>(Trusted{}, p.initial(), p.step(), p.max());
+  [[gnu::always_inline]] static constexpr wait::Linear<> of(const wait::Linear<I, S, M>& p) noexcept {
+    return {Trusted{}, I.is_runtime ? p.initial() : I.value(), S.is_runtime ? p.step() : S.value(),
+            M.is_runtime ? p.max() : M.value()};
   }
 };
 template <Duration M, class Engine>
 struct Twin<jitter::Additive<M, Engine>> : OwnTwin<jitter::Additive<M, Engine>, jitter::Additive<runtime, Engine>> {
-  static jitter::Additive<runtime, Engine> of(const jitter::Additive<M, Engine>& p) {
-    return jitter::Additive<runtime, Engine>(Trusted{}, p.max(), p.engine());
+  [[gnu::always_inline]] static constexpr jitter::Additive<runtime, Engine> of(const jitter::Additive<M, Engine>& p) {
+    return {Trusted{}, M.is_runtime ? p.max() : M.value(), p.engine()};
   }
 };
 
@@ -78,12 +96,12 @@ template <std::size_t I, class P, bool ByValue = held_by_value<P>>
 struct Slot {
   [[no_unique_address]] P value;
   template <class Original>
-  [[gnu::always_inline]] explicit Slot(const Original& p) : value(make(p)) {}
-  [[gnu::always_inline]] const P& get() const noexcept { return value; }
+  [[gnu::always_inline]] constexpr explicit Slot(const Original& p) : value(make(p)) {}
+  [[gnu::always_inline]] constexpr const P& get() const noexcept { return value; }
 
  private:
   template <class Original>
-  [[gnu::always_inline]] static P make(const Original& p) {
+  [[gnu::always_inline]] static constexpr P make(const Original& p) {
     if constexpr (std::is_same_v<Original, P>)
       return p;
     else
@@ -103,7 +121,8 @@ template <std::size_t... I, class... P>
 struct Slots<std::index_sequence<I...>, boost::mp11::mp_list<P...>>
     : Slot<I, P, held_by_value<P> || Twin<P>::owned>... {
   template <class... Original>
-  [[gnu::always_inline]] explicit Slots(const Original&... p) : Slot<I, P, held_by_value<P> || Twin<P>::owned>(p)... {}
+  [[gnu::always_inline]] constexpr explicit Slots(const Original&... p)
+      : Slot<I, P, held_by_value<P> || Twin<P>::owned>(p)... {}
 };
 
 // The policies of a plan, in a fixed order: the filters, the stops, the wait, the jitter, the sinks, the clock.
@@ -126,9 +145,9 @@ class Plan {
   static constexpr std::size_t sinks_index = wait_index + 2;
   static constexpr std::size_t clock_index = boost::mp11::mp_size<policies>::value - 1;
 
-  // From the policies of a Retrying, in the same order, and its name.
+  // From the policies of a Retrying, in the same order.
   template <class... Original>
-  [[gnu::always_inline]] explicit Plan(std::string_view name, const Original&... p) : slots_(p...), name_(name) {}
+  [[gnu::always_inline]] constexpr explicit Plan(const Original&... p) : slots_(p...) {}
 
   template <std::size_t I>
   [[gnu::always_inline]] const boost::mp11::mp_at_c<policies, I>& get() const noexcept {
@@ -140,11 +159,9 @@ class Plan {
   [[gnu::always_inline]] const Filter& policy() const noexcept {
     return get<boost::mp11::mp_find<Filters, Filter>::value>();
   }
-  [[gnu::always_inline]] std::string_view name() const noexcept { return name_; }
 
  private:
   slots slots_;
-  std::string_view name_;
 };
 
 template <class Config>
@@ -153,19 +170,51 @@ using plan_t =
          twin_t<typename Config::wait_type>, twin_t<typename Config::jitter_type>,
          boost::mp11::mp_transform<twin_t, typename Config::sink_types>, twin_t<typename Config::clock_type>>;
 
+// Whether the plan of a Retrying is known at compile time: every policy it holds is empty (stateless), so the
+// Retrying's own objects and default-made ones behave alike. The plan is then a constant, not code.
+template <class P>
+concept ConstantPolicy = std::is_empty_v<P> && requires {
+  typename std::bool_constant<(static_cast<void>(P{}), true)>;  // default-made in a constant expression
+};
+template <class... P>
+inline constexpr bool all_constant = (ConstantPolicy<P> && ...);
 template <class Config, class... F, class... S, class... K>
-[[gnu::always_inline]] inline plan_t<Config> make_plan(const Config& config, boost::mp11::mp_list<F...>,
-                                                       boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
-  return plan_t<Config>(config.name(), config.template policy<F>()..., config.template policy<S>()...,
+inline constexpr bool constant_plan_of(boost::mp11::mp_list<F...>, boost::mp11::mp_list<S...>,
+                                       boost::mp11::mp_list<K...>) {
+  return all_constant<F..., S..., typename Config::wait_type, typename Config::jitter_type, K...,
+                      typename Config::clock_type>;
+}
+template <class Config>
+inline constexpr bool constant_plan = constant_plan_of<Config>(typename Config::filter_types{},
+                                                               typename Config::stop_types{},
+                                                               typename Config::sink_types{});
+
+template <class Config, class... F, class... S, class... K>
+[[gnu::always_inline]] constexpr plan_t<Config> make_plan(const Config& config, boost::mp11::mp_list<F...>,
+                                                          boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
+  return plan_t<Config>(config.template policy<F>()..., config.template policy<S>()...,
                         config.template policy<typename Config::wait_type>(),
                         config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
                         config.template policy<typename Config::clock_type>());
 }
-// The plan of a Retrying (or of anything with its policy types, policy<P>() and name()).
+template <class Config, class... F, class... S, class... K>
+consteval plan_t<Config> make_constant_plan(boost::mp11::mp_list<F...>, boost::mp11::mp_list<S...>,
+                                            boost::mp11::mp_list<K...>) {
+  return plan_t<Config>(F{}..., S{}..., typename Config::wait_type{}, typename Config::jitter_type{}, K{}...,
+                        typename Config::clock_type{});
+}
+
+// The plan of a Retrying (or of anything with its policy types and policy<P>()).
 template <class Config>
 [[gnu::always_inline]] inline plan_t<Config> make_plan(const Config& config) {
-  return make_plan(config, typename Config::filter_types{}, typename Config::stop_types{},
-                   typename Config::sink_types{});
+  if constexpr (constant_plan<Config>) {
+    constexpr plan_t<Config> plan = make_constant_plan<Config>(
+        typename Config::filter_types{}, typename Config::stop_types{}, typename Config::sink_types{});
+    return plan;
+  } else {
+    return make_plan(config, typename Config::filter_types{}, typename Config::stop_types{},
+                     typename Config::sink_types{});
+  }
 }
 
 }  // namespace grit::detail
