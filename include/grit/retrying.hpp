@@ -388,7 +388,7 @@ class Retrying {
                                            typename resolved::sinks,
                                            boost::mp11::mp_list<typename resolved::clock, typename resolved::name>>;
   // Made a set: a policy given twice has its own grit: error (in Resolved), and must not add "duplicate base".
-  using stored_types = boost::mp11::mp_unique<all_types>;
+  using stored_types = boost::mp11::mp_eval_if_c<resolved::distinct, all_types, boost::mp11::mp_unique, all_types>;
   using storage = boost::mp11::mp_rename<stored_types, detail::PolicyStore>;
 
  public:

@@ -53,6 +53,7 @@ using single_or = mp_eval_if_c<mp_empty<List>::value, Default, mp_front, List>;
 template <class... Policies>
 struct Resolved {
   using given = mp_list<Policies...>;
+  static constexpr bool distinct = all_distinct<Policies...>;
 
   // Each member type is well-formed whatever was given, so that Retrying can name them all even after a misuse.
   using filters = of_category<category::filter, given>;
@@ -78,8 +79,8 @@ struct Resolved {
                     "grit: every argument of Retrying must be a policy: a filter (RetryOn, RetryIf, RetryOnError, "
                     "RetryOnResult), grit::stop::*, grit::wait::*, grit::jitter::*, grit::sink::*, a clock or "
                     "grit::Name");
-    else if constexpr (!mp_is_set<given>::value)
-      static_assert(mp_is_set<given>::value, "grit: the same policy is given twice to Retrying; remove one of them");
+    else if constexpr (!all_distinct<Policies...>)
+      static_assert(all_distinct<Policies...>, "grit: the same policy is given twice to Retrying; remove one of them");
     else if constexpr (mp_empty<filters>::value)
       static_assert(!mp_empty<filters>::value,
                     "grit: say which failures are transient: add a filter such as grit::RetryOn<YourError>, "
