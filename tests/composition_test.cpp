@@ -423,3 +423,34 @@ TEST(Composition, SeveralStopsWhicheverComesFirst) {
 }
 
 }  // namespace
+
+// A pointer to member is called the INVOKE way: on an object, a reference, a pointer or a smart pointer to it.
+struct Account {
+  int failures_left = 2;
+  int balance = 40;
+  int withdraw(int amount) {
+    if (failures_left-- > 0) throw NetworkError("busy");
+    balance -= amount;
+    return balance;
+  }
+};
+
+TEST(Composition, PointerToMemberFunctionRetriesOnTheSameObject) {
+  using Retry = grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<5>, grit::wait::None, grit::sink::None,
+                               grit::testing::VirtualClock>;
+  Account account;
+  EXPECT_EQ(Retry{}(&Account::withdraw, account, 10), 30);  // the object itself, by reference
+  EXPECT_EQ(account.failures_left, -1);
+  account.failures_left = 1;
+  Account* pointer = &account;
+  EXPECT_EQ(Retry{}(&Account::withdraw, pointer, 5), 25);  // through a pointer
+  EXPECT_EQ(account.balance, 25);
+}
+
+TEST(Composition, PointerToMemberDataIsReadLikeAFunction) {
+  using Retry = grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<2>, grit::sink::None>;
+  Account account;
+  int& balance = Retry{}(&Account::balance, account);
+  EXPECT_EQ(&balance, &account.balance);
+  static_assert(std::is_same_v<decltype(Retry{}(&Account::balance, account)), int&>);
+}

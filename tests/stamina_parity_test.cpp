@@ -514,4 +514,27 @@ TEST(StaminaHooks, EmptyHookListTurnsInstrumentationOff) {
   EXPECT_EQ(hook_calls, 0);
 }
 
+// RetryHook on its own: a copy holds its own copy of the callable (a mutable one keeps its own state), an empty hook
+// does nothing, and a moved-from hook is empty.
+TEST(StaminaHooks, RetryHookCopiesTheCallableAndAnEmptyOneDoesNothing) {
+  const grit::RetryDetails details{"x", 1, 0ns, 0ns, grit::Cause{}};
+  std::vector<int> seen;
+  grit::RetryHook counting = [&seen, n = 0](const grit::RetryDetails&) mutable { seen.push_back(++n); };
+  grit::RetryHook copy = counting;
+  counting(details);
+  counting(details);
+  copy(details);
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 1}));
+
+  grit::RetryHook moved = std::move(counting);
+  EXPECT_FALSE(static_cast<bool>(counting));  // NOLINT(bugprone-use-after-move): moved-from is empty, by contract
+  moved(details);
+  EXPECT_EQ(seen.back(), 3);
+
+  const grit::RetryHook empty;
+  EXPECT_FALSE(static_cast<bool>(empty));
+  empty(details);  // nothing happens
+  EXPECT_EQ(seen.size(), 4u);
+}
+
 }  // namespace

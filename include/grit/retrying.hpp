@@ -7,7 +7,6 @@
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
-#include <functional>
 #include <new>
 #include <optional>
 #include <string_view>
@@ -34,11 +33,36 @@ using attempt_result_or_void =
     typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
                                 std::type_identity<void>>::type;
 
-// Calls f(args...); a plain call unless f is a pointer to member (std::invoke's layers cost a function each at -O0).
+// The object a pointer to member is applied to: the argument itself, or what it points to (a pointer, a smart pointer).
+template <class C, class T>
+[[gnu::always_inline]] inline decltype(auto) object_of(T& t) {
+  if constexpr (std::is_base_of_v<C, std::remove_cvref_t<T>>)
+    return (t);
+  else
+    return (*t);
+}
+template <class M>
+struct member_class;
+template <class T, class C>
+struct member_class<T C::*> {
+  using type = C;
+};
+
+template <class F, class Object, class... A>
+[[gnu::always_inline]] inline decltype(auto) invoke_member(F f, Object& object, A&... args) {
+  using C = typename member_class<std::remove_cv_t<F>>::type;
+  if constexpr (std::is_member_function_pointer_v<F>)
+    return (detail::object_of<C>(object).*f)(args...);
+  else
+    return (detail::object_of<C>(object).*f);
+}
+
+// Calls f(args...), the INVOKE way (a pointer to member applies to its first argument) without std::invoke's
+// layers, which cost a function each at -O0 (and <functional> to compile).
 template <class F, class... A>
 [[gnu::always_inline]] inline decltype(auto) invoke(F& f, A&... args) {
   if constexpr (std::is_member_pointer_v<F>)
-    return detail::invoke(f, args...);
+    return invoke_member(f, args...);
   else
     return f(args...);
 }

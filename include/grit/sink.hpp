@@ -13,8 +13,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
-#include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -28,6 +26,7 @@
 #endif
 
 #include "detail/category.hpp"
+#include "detail/shared.hpp"
 #include "stop.hpp"
 
 namespace grit {
@@ -36,8 +35,11 @@ namespace detail {
 inline std::string demangle(const char* mangled) {
 #if __has_include(<cxxabi.h>)
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
-  if (status == 0 && out) return out.get();
+  if (char* out = abi::__cxa_demangle(mangled, nullptr, nullptr, &status)) {
+    std::string name = status == 0 ? std::string(out) : std::string(mangled);
+    std::free(out);
+    return name;
+  }
 #endif
   return mangled;
 }
@@ -124,8 +126,46 @@ struct SuccessDetails {
   nanoseconds waited;
 };
 
-// Any callable taking `const RetryDetails&`.
-using RetryHook = std::function<void(const RetryDetails&)>;
+// Any callable taking `const RetryDetails&`, kept by value (a copy of the callable); copies are independent, like
+// std::function's. An empty hook does nothing. (Not std::function itself: <functional> alone was the largest part of
+// what grit's headers cost to compile; see docs/performance.md §4.)
+class RetryHook {
+ public:
+  RetryHook() noexcept = default;
+  template <class F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, RetryHook> &&
+           std::is_invocable_v<std::decay_t<F>&, const RetryDetails&>) RetryHook(F&& f)
+      : target_(new Target<std::decay_t<F>>(static_cast<F&&>(f))) {}
+
+  RetryHook(const RetryHook& other) : target_(other.target_ ? other.target_->clone() : nullptr) {}
+  RetryHook(RetryHook&& other) noexcept : target_(std::exchange(other.target_, nullptr)) {}
+  RetryHook& operator=(RetryHook other) noexcept {
+    std::swap(target_, other.target_);
+    return *this;
+  }
+  ~RetryHook() { delete target_; }
+
+  explicit operator bool() const noexcept { return target_ != nullptr; }
+  void operator()(const RetryDetails& details) const {
+    if (target_) target_->call(details);
+  }
+
+ private:
+  struct Callable {
+    virtual ~Callable() = default;
+    virtual void call(const RetryDetails&) = 0;
+    virtual Callable* clone() const = 0;
+  };
+  template <class F>
+  struct Target final : Callable {
+    template <class G>
+    explicit Target(G&& g) : f(static_cast<G&&>(g)) {}
+    void call(const RetryDetails& details) override { f(details); }
+    Callable* clone() const override { return new Target(f); }
+    F f;
+  };
+  Callable* target_ = nullptr;
+};
 
 namespace detail {
 class HookRegistry {
@@ -133,21 +173,21 @@ class HookRegistry {
   using List = std::vector<RetryHook>;
 
   void set(List hooks) {
-    auto fresh = std::make_shared<const List>(std::move(hooks));
+    auto fresh = Shared<const List>::make(std::move(hooks));
     std::lock_guard lock(mutex_);
     any_.store(!fresh->empty(), std::memory_order_release);
     hooks_ = std::move(fresh);
   }
   // A snapshot: hooks set while it is being delivered apply from the next retry on.
-  std::shared_ptr<const List> get() const {
-    if (!any_.load(std::memory_order_acquire)) return nullptr;
+  Shared<const List> get() const {
+    if (!any_.load(std::memory_order_acquire)) return {};
     std::lock_guard lock(mutex_);
     return hooks_;
   }
 
  private:
   mutable std::mutex mutex_;
-  std::shared_ptr<const List> hooks_;
+  Shared<const List> hooks_;
   std::atomic<bool> any_{false};
 };
 

@@ -2,12 +2,12 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <mutex>
 #include <vector>
 
 #include "clock.hpp"
 #include "detail/category.hpp"
+#include "detail/shared.hpp"
 #include "detail/values.hpp"
 #include "switches.hpp"
 
@@ -20,7 +20,7 @@ class VirtualClock {
   using grit_category = category::clock;
   static constexpr bool is_steady = true;
 
-  VirtualClock() : time_(std::make_shared<TimeLine>()) {}
+  VirtualClock() : time_(grit::detail::Shared<TimeLine>::make()) {}
 
   // Time since the clock was made.
   nanoseconds now() const {
@@ -57,7 +57,7 @@ class VirtualClock {
     nanoseconds now{};
     std::vector<nanoseconds> sleeps;
   };
-  std::shared_ptr<TimeLine> time_;
+  grit::detail::Shared<TimeLine> time_;
 };
 
 }  // namespace grit::testing
