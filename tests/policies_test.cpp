@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <set>
@@ -485,6 +486,77 @@ TEST(Verdict, IsConstexpr) {
   static_assert(grit::to_verdict(std::chrono::seconds(1)).exact_wait() == std::chrono::seconds(1));
   static_assert(!grit::to_verdict(std::chrono::seconds(-1)).retries());
   SUCCEED();
+}
+
+// --- the plan's run-time forms (detail/plan.hpp) -----------------------------------------------------------------
+// A Retrying's schedule works with run-time twins of grit's own policies; each twin must answer exactly as the
+// policy it stands for, at every attempt number, with the same draws.
+
+template <class Wait>
+void expect_same_waits(const Wait& wait) {
+  const auto twin = grit::detail::Twin<Wait>::of(wait);
+  EXPECT_EQ(twin.initial(), wait.initial());
+  EXPECT_EQ(twin.max(), wait.max());
+  for (const std::uint64_t n : std::initializer_list<std::uint64_t>{1, 2, 3, 4, 7, 10, 40, 63, 64, 65, 1000, u64_max})
+    EXPECT_EQ(twin.delay(n), wait.delay(n)) << "attempt " << n;
+}
+
+TEST(PlanForms, AnyWaitAnswersAsEachWaitPolicy) {
+  expect_same_waits(grit::wait::Exponential<>{});
+  expect_same_waits(grit::wait::Exponential<1ms, 1s, 1.5>{});
+  expect_same_waits(grit::wait::Exponential<grit::runtime, 3s>{7ms});
+  expect_same_waits(grit::wait::Fixed<200ms>{});
+  expect_same_waits(grit::wait::Fixed<>{0ms});
+  expect_same_waits(grit::wait::Linear<100ms, 100ms, 2s>{});
+  expect_same_waits(grit::wait::Linear<>{1ns, nanoseconds(ns_max.count() / 3), ns_max});
+  expect_same_waits(grit::wait::None{});
+}
+
+template <class Jitter>
+void expect_same_draws(const Jitter& jitter) {
+  const auto twin = grit::detail::Twin<Jitter>::of(jitter);
+  auto state = jitter.start();
+  auto twin_state = twin.start();
+  nanoseconds previous = 100ms;
+  for (int n = 1; n <= 200; ++n) {
+    const nanoseconds delay = nanoseconds(n * 37'000'000LL % 6'000'000'000LL);
+    const grit::JitterInput input{static_cast<std::uint64_t>(n), 100ms, previous, 5s};
+    const nanoseconds expected = jitter.apply(delay, input, state);
+    ASSERT_EQ(twin.apply(delay, input, twin_state), expected) << "call " << n;
+    previous = expected;
+  }
+}
+
+TEST(PlanForms, AnyJitterDrawsAsEachJitterPolicy) {
+  expect_same_draws(grit::jitter::Additive<1s, Seeded>{});
+  expect_same_draws(grit::jitter::Additive<grit::runtime, Seeded>{250ms});
+  expect_same_draws(grit::jitter::Additive<0s, Seeded>{});
+  expect_same_draws(grit::jitter::Full<Seeded>{});
+  expect_same_draws(grit::jitter::Equal<Seeded>{});
+  expect_same_draws(grit::jitter::Decorrelated<Seeded>{});
+  expect_same_draws(grit::jitter::Full<grit::jitter::SeededEngine<>>{grit::jitter::SeededEngine<>{7}});
+  expect_same_draws(grit::jitter::None{});
+}
+
+TEST(PlanForms, RetryingTypesThatDifferInNumbersShareOneScheduleType) {
+  using A = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<3>, grit::wait::Fixed<1s>>;
+  using B = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<7>,
+                           grit::wait::Linear<1ms, 2ms, 9ms>, grit::jitter::Full<>>;
+  using C = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<>, grit::wait::None,
+                           grit::jitter::None>;
+  static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<B>>);
+  static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<C>>);
+  // A different kind of stop, or another filter, is another schedule type.
+  using D = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Timeout<1s>>;
+  static_assert(!std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<D>>);
+  // The numbers live in the plan: each Retrying still decides with its own.
+  const grit::testing::Scope off(false);  // read when a schedule is made
+  const A a;
+  const B b;
+  grit::Schedule<A> sa = a.schedule();
+  grit::Schedule<B> sb = b.schedule();
+  EXPECT_EQ(sa.on_failure(grit::Verdict::retry(), grit::Cause{}).wait(), 1s);
+  EXPECT_LE(sb.on_failure(grit::Verdict::retry(), grit::Cause{}).wait(), 1ms);
 }
 
 }  // namespace

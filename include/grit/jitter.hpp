@@ -84,6 +84,28 @@ inline Wyrand& thread_engine() noexcept {
   return engine;
 }
 
+// The jitter formulas, each given a way to draw 64 random bits (called only if the result depends on it). Shared by
+// the jitter policies and by their run-time form in a plan (detail/plan.hpp).
+template <class Draw>
+nanoseconds additive_jitter(nanoseconds delay, const JitterInput& in, nanoseconds max, Draw draw) noexcept {
+  if (max.count() == 0 || delay >= in.max) return delay;  // no draw can change the capped result
+  return detail::saturating_add(delay, detail::uniform(draw(), nanoseconds::zero(), max));
+}
+template <class Draw>
+nanoseconds full_jitter(nanoseconds delay, Draw draw) noexcept {
+  return detail::uniform(draw(), nanoseconds::zero(), delay);
+}
+template <class Draw>
+nanoseconds equal_jitter(nanoseconds delay, Draw draw) noexcept {
+  const nanoseconds half = delay / 2;
+  return half + detail::uniform(draw(), nanoseconds::zero(), delay - half);
+}
+template <class Draw>
+nanoseconds decorrelated_jitter(const JitterInput& in, Draw draw) noexcept {
+  const nanoseconds upper = detail::saturating_mul(in.previous > in.initial ? in.previous : in.initial, 3);
+  return detail::uniform(draw(), in.initial, upper);
+}
+
 // The next draw of this thread's engine. Out of line: the engine's first-use initialisation (a clock read, the
 // thread's id, an atomic) is then emitted once per program, not in every Retrying's decision.
 [[gnu::noinline]] inline std::uint64_t thread_random() noexcept { return thread_engine()(); }
@@ -156,16 +178,11 @@ class Additive : public Drawing<Engine> {
     if (max_.get().count() < 0)
       detail::invalid_argument("grit::jitter::Additive", "max", "must be >= 0, got " + detail::to_string(max_.get()));
   }
-  constexpr Additive(detail::Trusted, nanoseconds max, Engine engine) requires(Max.is_runtime)
-      : Drawing<Engine>(std::move(engine)) {
-    max_.value = max;
-  }
 
   constexpr nanoseconds max() const noexcept { return max_.get(); }
 
   nanoseconds apply(nanoseconds delay, const JitterInput& in, typename Drawing<Engine>::state_type& s) const noexcept {
-    if (max().count() == 0 || delay >= in.max) return delay;  // no draw can change the capped result
-    return detail::saturating_add(delay, detail::uniform(this->draw(s), nanoseconds::zero(), max()));
+    return detail::additive_jitter(delay, in, max(), [&] { return this->draw(s); });
   }
 };
 
@@ -174,7 +191,7 @@ template <RandomEngine Engine = ThreadLocalEngine>
 struct Full : Drawing<Engine> {
   using Drawing<Engine>::Drawing;
   nanoseconds apply(nanoseconds delay, const JitterInput&, typename Drawing<Engine>::state_type& s) const noexcept {
-    return detail::uniform(this->draw(s), nanoseconds::zero(), delay);
+    return detail::full_jitter(delay, [&] { return this->draw(s); });
   }
 };
 
@@ -183,8 +200,7 @@ template <RandomEngine Engine = ThreadLocalEngine>
 struct Equal : Drawing<Engine> {
   using Drawing<Engine>::Drawing;
   nanoseconds apply(nanoseconds delay, const JitterInput&, typename Drawing<Engine>::state_type& s) const noexcept {
-    const nanoseconds half = delay / 2;
-    return half + detail::uniform(this->draw(s), nanoseconds::zero(), delay - half);
+    return detail::equal_jitter(delay, [&] { return this->draw(s); });
   }
 };
 
@@ -193,8 +209,7 @@ template <RandomEngine Engine = ThreadLocalEngine>
 struct Decorrelated : Drawing<Engine> {
   using Drawing<Engine>::Drawing;
   nanoseconds apply(nanoseconds, const JitterInput& in, typename Drawing<Engine>::state_type& s) const noexcept {
-    const nanoseconds upper = detail::saturating_mul(in.previous > in.initial ? in.previous : in.initial, 3);
-    return detail::uniform(this->draw(s), in.initial, upper);
+    return detail::decorrelated_jitter(in, [&] { return this->draw(s); });
   }
 };
 

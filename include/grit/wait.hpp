@@ -46,6 +46,15 @@ namespace detail {
   const double v = static_cast<double>(first.count()) * std::pow(b, static_cast<double>(n - 1));
   return v < static_cast<double>(cap.count()) ? nanoseconds(static_cast<std::int64_t>(v)) : cap;
 }
+
+// Linear's delay: first + step * (n - 1), saturating, capped at cap.
+constexpr nanoseconds linear_delay(nanoseconds first, nanoseconds step, nanoseconds cap, std::uint64_t n) noexcept {
+  if (n <= 1 || step.count() == 0) return first;
+  const std::uint64_t steps = n - 1;
+  if (steps > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return cap;
+  const nanoseconds v = detail::saturating_add(first, detail::saturating_mul(step, static_cast<std::int64_t>(steps)));
+  return v < cap ? v : cap;
+}
 }  // namespace detail
 
 namespace wait {
@@ -89,12 +98,6 @@ class Exponential {
     if (!(base() >= 1.0))
       detail::invalid_argument("grit::wait::Exponential", "base", "must be >= 1, got " + std::to_string(base()));
   }
-  constexpr Exponential(detail::Trusted, nanoseconds initial, nanoseconds max, double base) noexcept
-      requires(Initial.is_runtime&& Max.is_runtime&& Base.is_runtime) {
-    initial_.value = initial;
-    max_.value = max;
-    base_.value = base;
-  }
 
   constexpr nanoseconds initial() const noexcept { return initial_.get(); }
   constexpr nanoseconds max() const noexcept { return max_.get(); }
@@ -125,7 +128,6 @@ class Fixed {
     if (wait_.get().count() < 0)
       detail::invalid_argument("grit::wait::Fixed", "wait", "must be >= 0, got " + detail::to_string(wait_.get()));
   }
-  constexpr Fixed(detail::Trusted, nanoseconds wait) noexcept requires(D.is_runtime) { wait_.value = wait; }
 
   constexpr nanoseconds delay(std::uint64_t) const noexcept { return wait_.get(); }
   constexpr nanoseconds initial() const noexcept { return wait_.get(); }
@@ -164,24 +166,13 @@ class Linear {
           "grit::wait::Linear", "max",
           "must be >= initial (" + detail::to_string(initial()) + "), got " + detail::to_string(max()));
   }
-  constexpr Linear(detail::Trusted, nanoseconds initial, nanoseconds step, nanoseconds max) noexcept
-      requires(Initial.is_runtime&& Step.is_runtime&& Max.is_runtime) {
-    initial_.value = initial;
-    step_.value = step;
-    max_.value = max;
-  }
 
   constexpr nanoseconds initial() const noexcept { return initial_.get(); }
   constexpr nanoseconds step() const noexcept { return step_.get(); }
   constexpr nanoseconds max() const noexcept { return max_.get(); }
 
   constexpr nanoseconds delay(std::uint64_t n) const noexcept {
-    if (n <= 1 || step().count() == 0) return initial();
-    const std::uint64_t steps = n - 1;
-    if (steps > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return max();
-    const nanoseconds v =
-        detail::saturating_add(initial(), detail::saturating_mul(step(), static_cast<std::int64_t>(steps)));
-    return v < max() ? v : max();
+    return detail::linear_delay(initial(), step(), max(), n);
   }
 };
 

@@ -16,6 +16,7 @@
 #include "../jitter.hpp"
 #include "../stop.hpp"
 #include "../wait.hpp"
+#include "category.hpp"
 
 namespace grit::detail {
 
@@ -52,35 +53,130 @@ struct Twin<stop::Timeout<D>> : OwnTwin<stop::Timeout<D>, stop::Timeout<>> {
       return {Trusted{}, D.value()};
   }
 };
+// grit's four wait policies in one run-time form: every Retrying with one of them shares one plan type.
+class AnyWait {
+ public:
+  using grit_category = category::wait;
+  enum class Kind : unsigned char { none, fixed, linear, exponential };
+
+  constexpr AnyWait(Kind kind, nanoseconds initial, nanoseconds step, nanoseconds max, double base) noexcept
+      : initial_(initial), step_(step), max_(max), base_(base), kind_(kind) {}
+
+  constexpr nanoseconds delay(std::uint64_t n) const noexcept {
+    switch (kind_) {
+      case Kind::exponential:
+        return detail::exponential_delay(initial_, max_, base_, n);
+      case Kind::linear:
+        return detail::linear_delay(initial_, step_, max_, n);
+      default:
+        return initial_;  // fixed: the one wait; none: zero
+    }
+  }
+  constexpr nanoseconds initial() const noexcept { return initial_; }
+  constexpr nanoseconds max() const noexcept { return max_; }
+
+ private:
+  nanoseconds initial_;
+  nanoseconds step_;
+  nanoseconds max_;
+  double base_;
+  Kind kind_;
+};
+
+// grit's five jitter policies in one run-time form, for one engine.
+template <class Engine>
+class AnyJitter : public jitter::Drawing<Engine> {
+ public:
+  enum class Kind : unsigned char { none, additive, full, equal, decorrelated };
+
+  constexpr AnyJitter(Kind kind, nanoseconds max, Engine engine) noexcept(std::is_nothrow_move_constructible_v<Engine>)
+      : jitter::Drawing<Engine>(std::move(engine)), max_(max), kind_(kind) {}
+
+  nanoseconds apply(nanoseconds delay, const JitterInput& in,
+                    typename jitter::Drawing<Engine>::state_type& s) const noexcept {
+    const auto draw = [&] { return this->draw(s); };
+    switch (kind_) {
+      case Kind::additive:
+        return detail::additive_jitter(delay, in, max_, draw);
+      case Kind::full:
+        return detail::full_jitter(delay, draw);
+      case Kind::equal:
+        return detail::equal_jitter(delay, draw);
+      case Kind::decorrelated:
+        return detail::decorrelated_jitter(in, draw);
+      default:
+        return delay;
+    }
+  }
+
+ private:
+  nanoseconds max_;
+  Kind kind_;
+};
+
+// The run-time forms are their own twins, and held by value.
+template <>
+struct Twin<AnyWait> : OwnTwin<AnyWait, AnyWait> {};
+template <class Engine>
+struct Twin<AnyJitter<Engine>> : OwnTwin<AnyJitter<Engine>, AnyJitter<Engine>> {};
+
 template <Duration I, Duration M, Factor B>
-struct Twin<wait::Exponential<I, M, B>>
-    : OwnTwin<wait::Exponential<I, M, B>, wait::Exponential<runtime, runtime, runtime>> {
-  [[gnu::always_inline]] static constexpr wait::Exponential<runtime, runtime, runtime> of(
-      const wait::Exponential<I, M, B>& p) noexcept {
-    return {Trusted{}, I.is_runtime ? p.initial() : I.value(), M.is_runtime ? p.max() : M.value(),
-            B.is_runtime ? p.base() : B.value()};
+struct Twin<wait::Exponential<I, M, B>> : OwnTwin<wait::Exponential<I, M, B>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Exponential<I, M, B>& p) noexcept {
+    return {AnyWait::Kind::exponential, I.is_runtime ? p.initial() : I.value(), nanoseconds::zero(),
+            M.is_runtime ? p.max() : M.value(), B.is_runtime ? p.base() : B.value()};
   }
 };
 template <Duration D>
-struct Twin<wait::Fixed<D>> : OwnTwin<wait::Fixed<D>, wait::Fixed<>> {
-  [[gnu::always_inline]] static constexpr wait::Fixed<> of(const wait::Fixed<D>& p) noexcept {
-    if constexpr (D.is_runtime)
-      return p;
-    else
-      return {Trusted{}, D.value()};
+struct Twin<wait::Fixed<D>> : OwnTwin<wait::Fixed<D>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Fixed<D>& p) noexcept {
+    const nanoseconds d = D.is_runtime ? p.max() : D.value();
+    return {AnyWait::Kind::fixed, d, nanoseconds::zero(), d, 1.0};
   }
 };
 template <Duration I, Duration S, Duration M>
-struct Twin<wait::Linear<I, S, M>> : OwnTwin<wait::Linear<I, S, M>, wait::Linear<>> {
-  [[gnu::always_inline]] static constexpr wait::Linear<> of(const wait::Linear<I, S, M>& p) noexcept {
-    return {Trusted{}, I.is_runtime ? p.initial() : I.value(), S.is_runtime ? p.step() : S.value(),
-            M.is_runtime ? p.max() : M.value()};
+struct Twin<wait::Linear<I, S, M>> : OwnTwin<wait::Linear<I, S, M>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Linear<I, S, M>& p) noexcept {
+    return {AnyWait::Kind::linear, I.is_runtime ? p.initial() : I.value(), S.is_runtime ? p.step() : S.value(),
+            M.is_runtime ? p.max() : M.value(), 1.0};
   }
 };
+template <>
+struct Twin<wait::None> : OwnTwin<wait::None, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::None&) noexcept {
+    return {AnyWait::Kind::none, nanoseconds::zero(), nanoseconds::zero(), nanoseconds::zero(), 1.0};
+  }
+};
+
 template <Duration M, class Engine>
-struct Twin<jitter::Additive<M, Engine>> : OwnTwin<jitter::Additive<M, Engine>, jitter::Additive<runtime, Engine>> {
-  [[gnu::always_inline]] static constexpr jitter::Additive<runtime, Engine> of(const jitter::Additive<M, Engine>& p) {
-    return {Trusted{}, M.is_runtime ? p.max() : M.value(), p.engine()};
+struct Twin<jitter::Additive<M, Engine>> : OwnTwin<jitter::Additive<M, Engine>, AnyJitter<Engine>> {
+  [[gnu::always_inline]] static constexpr AnyJitter<Engine> of(const jitter::Additive<M, Engine>& p) {
+    return {AnyJitter<Engine>::Kind::additive, M.is_runtime ? p.max() : M.value(), p.engine()};
+  }
+};
+template <class Engine>
+struct Twin<jitter::Full<Engine>> : OwnTwin<jitter::Full<Engine>, AnyJitter<Engine>> {
+  [[gnu::always_inline]] static constexpr AnyJitter<Engine> of(const jitter::Full<Engine>& p) {
+    return {AnyJitter<Engine>::Kind::full, nanoseconds::zero(), p.engine()};
+  }
+};
+template <class Engine>
+struct Twin<jitter::Equal<Engine>> : OwnTwin<jitter::Equal<Engine>, AnyJitter<Engine>> {
+  [[gnu::always_inline]] static constexpr AnyJitter<Engine> of(const jitter::Equal<Engine>& p) {
+    return {AnyJitter<Engine>::Kind::equal, nanoseconds::zero(), p.engine()};
+  }
+};
+template <class Engine>
+struct Twin<jitter::Decorrelated<Engine>> : OwnTwin<jitter::Decorrelated<Engine>, AnyJitter<Engine>> {
+  [[gnu::always_inline]] static constexpr AnyJitter<Engine> of(const jitter::Decorrelated<Engine>& p) {
+    return {AnyJitter<Engine>::Kind::decorrelated, nanoseconds::zero(), p.engine()};
+  }
+};
+// No jitter draws nothing, so it joins the plans of the default engine.
+template <>
+struct Twin<jitter::None> : OwnTwin<jitter::None, AnyJitter<jitter::ThreadLocalEngine>> {
+  [[gnu::always_inline]] static constexpr AnyJitter<jitter::ThreadLocalEngine> of(const jitter::None&) noexcept {
+    return {AnyJitter<jitter::ThreadLocalEngine>::Kind::none, nanoseconds::zero(), {}};
   }
 };
 
