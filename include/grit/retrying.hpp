@@ -175,7 +175,7 @@ template <class Core, class R>
 template <class Config, class Call, class R, class F, class... A>
 [[gnu::noinline]] R first_failed_result(const Config& config, typename core_t<Config>::start_point start, Call& call,
                                         Verdict verdict, R failed, F& f, A&... args) {
-  core_t<Config> schedule(make_plan(config), config.name(), start);
+  core_t<Config> schedule(make_plan(config), core_t<Config>::name_of(config), start);
   Decision next;
   {
     R result = static_cast<R&&>(failed);
@@ -248,7 +248,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } catch (const typename Level::exception& e) {
       if (call.passing.get()) throw;
       if constexpr (First) {
-        next = first_exception<Core, Level>(make_plan(state.config), state.config.name(), state.start, call, e);
+        next = first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
       } else {
         if (detail::is_cancellation_of(e)) {
           call.passing.set();

@@ -159,6 +159,16 @@ class ScheduleCore {
   // never has its address taken (and can stay in registers).
   static constexpr bool reads_causes() { return any_sink_wants<retry_event> || any_sink_wants<give_up_event>; }
 
+  // The name a schedule needs from its Retrying: none when no sink hears of anything, so that nothing is computed
+  // (a default name's length, say) on the way into the retry loop.
+  template <class Config>
+  [[gnu::always_inline]] static std::string_view name_of(const Config& config) noexcept {
+    if constexpr (any_sink_wants<retry_event> || any_sink_wants<give_up_event> || any_sink_wants<success_event>)
+      return config.name();
+    else
+      return {};
+  }
+
   // Reports success; sinks hear of it if retries were needed.
   void on_success() {
     if constexpr (any_sink_wants<success_event>) {
@@ -318,7 +328,7 @@ class Schedule : public detail::ScheduleCore<detail::plan_t<Config>> {
   explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
       : Schedule(config, start_of_call(config)) {}
   // For drivers that read the start time before the first attempt and make the schedule only if it fails.
-  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), config.name(), start) {}
+  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), core::name_of(config), start) {}
 
   using core::classify_result;
   // The verdict of the result filters, before a schedule exists (a driver's first attempt).

@@ -92,8 +92,10 @@ class AnyJitter : public jitter::Drawing<Engine> {
   constexpr AnyJitter(Kind kind, nanoseconds max, Engine engine) noexcept(std::is_nothrow_move_constructible_v<Engine>)
       : jitter::Drawing<Engine>(std::move(engine)), max_(max), kind_(kind) {}
 
-  nanoseconds apply(nanoseconds delay, const JitterInput& in,
-                    typename jitter::Drawing<Engine>::state_type& s) const noexcept {
+  // Inlined: a call would take the addresses of the schedule's plan and jitter state, and the schedule's counters
+  // would then live in memory for the whole retry loop.
+  [[gnu::always_inline]] nanoseconds apply(nanoseconds delay, const JitterInput& in,
+                                           typename jitter::Drawing<Engine>::state_type& s) const noexcept {
     const auto draw = [&] { return this->draw(s); };
     switch (kind_) {
       case Kind::additive:
