@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -546,9 +547,17 @@ TEST(PlanForms, RetryingTypesThatDifferInNumbersShareOneScheduleType) {
                            grit::jitter::None>;
   static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<B>>);
   static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<C>>);
-  // A different kind of stop, or another filter, is another schedule type.
+  // grit's own stops, whichever: one schedule type too (stamina's defaults included).
   using D = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Timeout<1s>>;
-  static_assert(!std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<D>>);
+  using E = grit::Retrying<grit::RetryOn<grit_test::TransientError>>;
+  static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<D>>);
+  static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<E>>);
+  // A user-written stop policy, or another filter, makes another schedule type.
+  struct UserStop : grit::stop::Base {};
+  using F = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<3>, UserStop>;
+  using G = grit::Retrying<grit::RetryOn<std::system_error>, grit::stop::Attempts<3>>;
+  static_assert(!std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<F>>);
+  static_assert(!std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<G>>);
   // The numbers live in the plan: each Retrying still decides with its own.
   const grit::testing::Scope off(false);  // read when a schedule is made
   const A a;
@@ -557,6 +566,38 @@ TEST(PlanForms, RetryingTypesThatDifferInNumbersShareOneScheduleType) {
   grit::Schedule<B> sb = b.schedule();
   EXPECT_EQ(sa.on_failure(grit::Verdict::retry(), grit::Cause{}).wait(), 1s);
   EXPECT_LE(sb.on_failure(grit::Verdict::retry(), grit::Cause{}).wait(), 1ms);
+}
+
+// AnyStops answers as the stop policies it stands for, the reason included: the first written among those that say
+// stop, as with separate policies.
+TEST(PlanForms, AnyStopsAnswersAsTheStopsItStandsFor) {
+  using grit::GiveUpReason;
+  using grit::StopContext;
+  const auto both = grit::detail::any_stops(grit::stop::Attempts<3>{}, grit::stop::Timeout<1s>{});
+  EXPECT_EQ(both.attempt_limit(), 3u);
+  EXPECT_TRUE(both.has_timeout());
+  EXPECT_FALSE(both.should_stop(StopContext{2, 999ms}));
+  EXPECT_EQ(both.time_left(StopContext{2, 400ms}), 600ms);
+  EXPECT_TRUE(both.should_stop(StopContext{3, 0ms}));
+  EXPECT_EQ(both.reason_for(StopContext{3, 0ms}), GiveUpReason::attempts);
+  EXPECT_TRUE(both.should_stop(StopContext{1, 1s}));
+  EXPECT_EQ(both.reason_for(StopContext{1, 1s}), GiveUpReason::timeout);
+  EXPECT_EQ(both.reason_for(StopContext{3, 1s}), GiveUpReason::attempts);  // Attempts is written first
+
+  const auto timeout_first = grit::detail::any_stops(grit::stop::Timeout<>{2s}, grit::stop::Attempts<>{4},
+                                                     grit::stop::Attempts<9>{}, grit::stop::Timeout<5s>{});
+  EXPECT_EQ(timeout_first.attempt_limit(), 4u);                                    // the least limit
+  EXPECT_EQ(timeout_first.time_left(StopContext{1, 500ms}), 1500ms);               // the least timeout
+  EXPECT_EQ(timeout_first.reason_for(StopContext{4, 2s}), GiveUpReason::timeout);  // Timeout is written first
+
+  const auto attempts_only = grit::detail::any_stops(grit::stop::Attempts<5>{});
+  EXPECT_FALSE(attempts_only.has_timeout());  // the schedule then never reads the clock
+  EXPECT_EQ(attempts_only.time_left(StopContext{1, 10s}), ns_max);
+  EXPECT_FALSE(attempts_only.should_stop(StopContext{4, ns_max}));
+
+  const auto never = grit::detail::any_stops(grit::stop::Never{});
+  EXPECT_EQ(never.attempt_limit(), grit::stop::no_limit);
+  EXPECT_FALSE(never.should_stop(StopContext{u64_max - 1, ns_max}));
 }
 
 }  // namespace

@@ -98,7 +98,8 @@ class ScheduleCore {
       bool stop = false;
       GiveUpReason reason{};
       ask_stops(stop_indices{}, context, stop, reason, time_left);
-      if (stop) return give_up(reason, cause);
+      if (stop) [[unlikely]]
+        return give_up(reason, cause);
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
     }
 
@@ -241,10 +242,33 @@ class ScheduleCore {
   [[gnu::always_inline]] void ask_stops(std::index_sequence<I...>, const StopContext& context, bool& stop,
                                         GiveUpReason& reason, nanoseconds& time_left) const {
     ((!stop && plan_.template get<Plan::stops_index + I>().should_stop(context)
-          ? (void)(stop = true, reason = boost::mp11::mp_at_c<stop_types, I>::reason)
+          ? (void)(stop = true, reason = reason_of<I>(context))
           : (void)0,
       time_left = std::min(time_left, plan_.template get<Plan::stops_index + I>().time_left(context))),
      ...);
+  }
+
+  // A stop's reason: its own, or, for one that stands for several (detail::AnyStops), the one that applies.
+  template <std::size_t I>
+  [[gnu::always_inline]] GiveUpReason reason_of(const StopContext& context) const {
+    const auto& s = plan_.template get<Plan::stops_index + I>();
+    if constexpr (requires { s.reason_for(context); })
+      return s.reason_for(context);
+    else
+      return boost::mp11::mp_at_c<stop_types, I>::reason;
+  }
+  // Whether a stop reads the time now: one that may (detail::AnyStops) says so at run time.
+  template <std::size_t... I>
+  [[gnu::always_inline]] bool reads_clock(std::index_sequence<I...>) const {
+    return (... || reads_clock_at<I>());
+  }
+  template <std::size_t I>
+  [[gnu::always_inline]] bool reads_clock_at() const {
+    const auto& s = plan_.template get<Plan::stops_index + I>();
+    if constexpr (requires { s.has_timeout(); })
+      return s.has_timeout();
+    else
+      return boost::mp11::mp_at_c<stop_types, I>::uses_clock;
   }
 
   template <std::size_t... I>
@@ -256,10 +280,12 @@ class ScheduleCore {
   [[gnu::always_inline]] std::uint64_t attempt_limit() const { return attempt_limit_of(stop_indices{}); }
 
   [[gnu::always_inline]] nanoseconds elapsed() const {
-    if constexpr (uses_clock)
+    if constexpr (uses_clock) {
+      if (!reads_clock(stop_indices{})) return nanoseconds::zero();
       return std::chrono::duration_cast<nanoseconds>(plan_.template get<Plan::clock_index>().now() - start_);
-    else
+    } else {
       return nanoseconds::zero();
+    }
   }
 
   [[gnu::always_inline]] nanoseconds backoff() {

@@ -116,9 +116,104 @@ class AnyJitter : public jitter::Drawing<Engine> {
   Kind kind_;
 };
 
+template <class S>
+inline constexpr bool own_stop_is_attempts = false;
+template <Integer N>
+inline constexpr bool own_stop_is_attempts<stop::Attempts<N>> = true;
+template <class S>
+inline constexpr bool own_stop_is_timeout = false;
+template <Duration D>
+inline constexpr bool own_stop_is_timeout<stop::Timeout<D>> = true;
+
+// grit's own stop policies (Attempts, Timeout, Never) together in one run-time form: the least attempt limit, the
+// least timeout. A Retrying whose stops are all grit's own has this one stop in its plan, whichever they are.
+class AnyStops {
+ public:
+  using grit_category = category::stop;
+  static constexpr bool uses_clock = true;  // only if has_timeout(): the schedule asks before reading the clock
+  static constexpr GiveUpReason reason = GiveUpReason::attempts;  // the schedule asks reason_for()
+
+  constexpr AnyStops(std::uint64_t limit, nanoseconds timeout, bool timeout_first) noexcept
+      : limit_(limit), timeout_(timeout), timeout_first_(timeout_first) {}
+
+  constexpr bool has_timeout() const noexcept { return timeout_ != nanoseconds::max(); }
+  constexpr std::uint64_t attempt_limit() const noexcept { return limit_; }
+  constexpr bool should_stop(const StopContext& c) const noexcept { return by_attempts(c) || by_time(c); }
+  // As the separate policies would say: the first written among those that say stop.
+  constexpr GiveUpReason reason_for(const StopContext& c) const noexcept {
+    if (by_attempts(c) && !(timeout_first_ && by_time(c))) return GiveUpReason::attempts;
+    return GiveUpReason::timeout;
+  }
+  constexpr nanoseconds time_left(const StopContext& c) const noexcept {
+    return has_timeout() ? timeout_ - c.elapsed : nanoseconds::max();
+  }
+
+ private:
+  constexpr bool by_attempts(const StopContext& c) const noexcept { return c.attempt >= limit_; }
+  constexpr bool by_time(const StopContext& c) const noexcept { return has_timeout() && c.elapsed >= timeout_; }
+
+  std::uint64_t limit_;
+  nanoseconds timeout_;
+  bool timeout_first_;
+};
+
+template <class S>
+inline constexpr bool own_stop = false;
+template <Integer N>
+inline constexpr bool own_stop<stop::Attempts<N>> = true;
+template <Duration D>
+inline constexpr bool own_stop<stop::Timeout<D>> = true;
+template <>
+inline constexpr bool own_stop<stop::Never> = true;
+
+// Each own stop's part of AnyStops, read from the template argument when it is there.
+template <class S>
+constexpr std::uint64_t limit_of(const S&) noexcept {
+  return stop::no_limit;
+}
+template <Integer N>
+constexpr std::uint64_t limit_of(const stop::Attempts<N>& s) noexcept {
+  if constexpr (N.is_runtime)
+    return s.attempt_limit();
+  else
+    return static_cast<std::uint64_t>(N.n);
+}
+template <class S>
+constexpr nanoseconds timeout_of(const S&) noexcept {
+  return nanoseconds::max();
+}
+template <Duration D>
+constexpr nanoseconds timeout_of(const stop::Timeout<D>& s) noexcept {
+  if constexpr (D.is_runtime)
+    return s.timeout();
+  else
+    return D.value();
+}
+template <class... S>
+[[gnu::always_inline]] constexpr AnyStops any_stops(const S&... s) noexcept {
+  constexpr std::size_t never = sizeof...(S);
+  constexpr std::size_t first_attempts = [] {
+    std::size_t i = 0;
+    (void)((own_stop_is_attempts<S> ? true : (++i, false)) || ...);
+    return i;
+  }();
+  constexpr std::size_t first_timeout = [] {
+    std::size_t i = 0;
+    (void)((own_stop_is_timeout<S> ? true : (++i, false)) || ...);
+    return i;
+  }();
+  std::uint64_t limit = stop::no_limit;
+  nanoseconds timeout = nanoseconds::max();
+  ((limit = limit_of(s) < limit ? limit_of(s) : limit, timeout = timeout_of(s) < timeout ? timeout_of(s) : timeout),
+   ...);
+  return {limit, timeout, first_timeout != never && first_timeout < first_attempts};
+}
+
 // The run-time forms are their own twins, and held by value.
 template <>
 struct Twin<AnyWait> : OwnTwin<AnyWait, AnyWait> {};
+template <>
+struct Twin<AnyStops> : OwnTwin<AnyStops, AnyStops> {};
 template <class Engine>
 struct Twin<AnyJitter<Engine>> : OwnTwin<AnyJitter<Engine>, AnyJitter<Engine>> {};
 
@@ -262,11 +357,23 @@ class Plan {
   slots slots_;
 };
 
+// The stops of a plan: AnyStops when they are all grit's own, else each one's twin (in order: a user-written stop
+// policy keeps its place among the others).
+template <class... S>
+constexpr bool all_own_stops_of(boost::mp11::mp_list<S...>) {
+  return (own_stop<S> && ...);
+}
+template <class Stops>
+inline constexpr bool all_own_stops = all_own_stops_of(Stops{});
+template <class Stops>
+using plan_stops =
+    std::conditional_t<all_own_stops<Stops>, boost::mp11::mp_list<AnyStops>, boost::mp11::mp_transform<twin_t, Stops>>;
+
 template <class Config>
 using plan_t =
-    Plan<typename Config::filter_types, boost::mp11::mp_transform<twin_t, typename Config::stop_types>,
-         twin_t<typename Config::wait_type>, twin_t<typename Config::jitter_type>,
-         boost::mp11::mp_transform<twin_t, typename Config::sink_types>, twin_t<typename Config::clock_type>>;
+    Plan<typename Config::filter_types, plan_stops<typename Config::stop_types>, twin_t<typename Config::wait_type>,
+         twin_t<typename Config::jitter_type>, boost::mp11::mp_transform<twin_t, typename Config::sink_types>,
+         twin_t<typename Config::clock_type>>;
 
 // Whether the plan of a Retrying is known at compile time: every policy it holds is empty (stateless), so the
 // Retrying's own objects and default-made ones behave alike. The plan is then a constant, not code.
@@ -290,16 +397,26 @@ inline constexpr bool constant_plan = constant_plan_of<Config>(typename Config::
 template <class Config, class... F, class... S, class... K>
 [[gnu::always_inline]] constexpr plan_t<Config> make_plan(const Config& config, boost::mp11::mp_list<F...>,
                                                           boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
-  return plan_t<Config>(config.template policy<F>()..., config.template policy<S>()...,
-                        config.template policy<typename Config::wait_type>(),
-                        config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
-                        config.template policy<typename Config::clock_type>());
+  if constexpr (all_own_stops<boost::mp11::mp_list<S...>>)
+    return plan_t<Config>(config.template policy<F>()..., any_stops(config.template policy<S>()...),
+                          config.template policy<typename Config::wait_type>(),
+                          config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
+                          config.template policy<typename Config::clock_type>());
+  else
+    return plan_t<Config>(config.template policy<F>()..., config.template policy<S>()...,
+                          config.template policy<typename Config::wait_type>(),
+                          config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
+                          config.template policy<typename Config::clock_type>());
 }
 template <class Config, class... F, class... S, class... K>
 consteval plan_t<Config> make_constant_plan(boost::mp11::mp_list<F...>, boost::mp11::mp_list<S...>,
                                             boost::mp11::mp_list<K...>) {
-  return plan_t<Config>(F{}..., S{}..., typename Config::wait_type{}, typename Config::jitter_type{}, K{}...,
-                        typename Config::clock_type{});
+  if constexpr (all_own_stops<boost::mp11::mp_list<S...>>)
+    return plan_t<Config>(F{}..., any_stops(S{}...), typename Config::wait_type{}, typename Config::jitter_type{},
+                          K{}..., typename Config::clock_type{});
+  else
+    return plan_t<Config>(F{}..., S{}..., typename Config::wait_type{}, typename Config::jitter_type{}, K{}...,
+                          typename Config::clock_type{});
 }
 
 // The plan of a Retrying (or of anything with its policy types and policy<P>()).
