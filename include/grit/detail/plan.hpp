@@ -5,6 +5,7 @@
 // one copy of its decision code, instead of one each. The numbers move from the instructions into the plan.
 #pragma once
 
+#include <algorithm>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 #include <cstddef>
@@ -191,22 +192,15 @@ constexpr nanoseconds timeout_of(const stop::Timeout<D>& s) noexcept {
 }
 template <class... S>
 [[gnu::always_inline]] constexpr AnyStops any_stops(const S&... s) noexcept {
-  constexpr std::size_t never = sizeof...(S);
-  constexpr std::size_t first_attempts = [] {
-    std::size_t i = 0;
-    (void)((own_stop_is_attempts<S> ? true : (++i, false)) || ...);
-    return i;
-  }();
-  constexpr std::size_t first_timeout = [] {
-    std::size_t i = 0;
-    (void)((own_stop_is_timeout<S> ? true : (++i, false)) || ...);
-    return i;
-  }();
   std::uint64_t limit = stop::no_limit;
   nanoseconds timeout = nanoseconds::max();
-  ((limit = limit_of(s) < limit ? limit_of(s) : limit, timeout = timeout_of(s) < timeout ? timeout_of(s) : timeout),
+  bool attempts_seen = false;
+  bool timeout_first = false;  // a Timeout is written before any Attempts
+  ((limit = std::min(limit, limit_of(s)), timeout = std::min(timeout, timeout_of(s)),
+    timeout_first = timeout_first || (own_stop_is_timeout<S> && !attempts_seen),
+    attempts_seen = attempts_seen || own_stop_is_attempts<S>),
    ...);
-  return {limit, timeout, first_timeout != never && first_timeout < first_attempts};
+  return {limit, timeout, timeout_first};
 }
 
 // The run-time forms are their own twins, and held by value.
