@@ -179,7 +179,7 @@ template <class Config, class Call, class R, class F, class... A>
   Decision next;
   {
     R result = static_cast<R&&>(failed);
-    next = schedule.on_failure(verdict, cause_of_value<core_t<Config>>(result));
+    next = schedule.decide(verdict, cause_of_value<core_t<Config>>(result));
     if (!next) return static_cast<R&&>(result);  // the same value, unchanged
   }                                              // the discarded result is destroyed before the wait
   return retry_with(schedule, call, next, f, args...);
@@ -223,7 +223,7 @@ template <bool First, class S, class Call, class F, class... A>
         R result = detail::invoke(f, args...);
         const Verdict verdict = state.classify_result(result);
         if (!verdict.retries()) return result;
-        next = state.on_failure(verdict, cause_of_value<Core>(result));
+        next = state.decide(verdict, cause_of_value<Core>(result));
         if (!next) return result;  // the same value, unchanged
       }                            // the discarded result is destroyed before the wait
       state.wait(next);

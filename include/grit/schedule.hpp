@@ -84,7 +84,11 @@ class ScheduleCore {
 
   // The heart of grit: a failure that a filter judged retryable (`verdict`) happened; give up or retry, and after
   // how long. Notifies the sinks. `cause` must refer to the live failure.
-  Decision on_failure(Verdict verdict, const Cause& cause) {
+  Decision on_failure(Verdict verdict, const Cause& cause) { return decide(verdict, cause); }
+
+  // The same decision, inlined into the caller: for a driver whose failures cost little (returned values), so that
+  // a plan known at compile time folds into its loop. Out of line (on_failure) it is shared by every call site.
+  [[gnu::always_inline]] Decision decide(Verdict verdict, const Cause& cause) {
     if (!verdict.retries()) return Decision::give_up();
     // The switches as they were when the schedule was made (for the call operator: when the first attempt failed),
     // as stamina reads them once at the start of its loop; the retry loop then keeps them in registers.

@@ -63,7 +63,8 @@ class AnyWait {
   constexpr AnyWait(Kind kind, nanoseconds initial, nanoseconds step, nanoseconds max, double base) noexcept
       : initial_(initial), step_(step), max_(max), base_(base), kind_(kind) {}
 
-  constexpr nanoseconds delay(std::uint64_t n) const noexcept {
+  // Inlined, like AnyJitter::apply: a call would take the address of the schedule that holds the plan.
+  [[gnu::always_inline]] constexpr nanoseconds delay(std::uint64_t n) const noexcept {
     switch (kind_) {
       case Kind::exponential:
         return detail::exponential_delay(initial_, max_, base_, n);
@@ -139,13 +140,15 @@ class AnyStops {
 
   constexpr bool has_timeout() const noexcept { return timeout_ != nanoseconds::max(); }
   constexpr std::uint64_t attempt_limit() const noexcept { return limit_; }
-  constexpr bool should_stop(const StopContext& c) const noexcept { return by_attempts(c) || by_time(c); }
+  [[gnu::always_inline]] constexpr bool should_stop(const StopContext& c) const noexcept {
+    return by_attempts(c) || by_time(c);
+  }
   // As the separate policies would say: the first written among those that say stop.
-  constexpr GiveUpReason reason_for(const StopContext& c) const noexcept {
+  [[gnu::always_inline]] constexpr GiveUpReason reason_for(const StopContext& c) const noexcept {
     if (by_attempts(c) && !(timeout_first_ && by_time(c))) return GiveUpReason::attempts;
     return GiveUpReason::timeout;
   }
-  constexpr nanoseconds time_left(const StopContext& c) const noexcept {
+  [[gnu::always_inline]] constexpr nanoseconds time_left(const StopContext& c) const noexcept {
     return has_timeout() ? timeout_ - c.elapsed : nanoseconds::max();
   }
 
