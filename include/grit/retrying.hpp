@@ -192,26 +192,23 @@ using inspects_errors_only = boost::mp11::mp_bool < requires {
 > ;
 
 // Whether every result filter looks only at errors (RetryOnError), so that a value holding none needs no verdict.
-template <class Filters>
-inline constexpr bool errors_only =
-    boost::mp11::mp_all_of<boost::mp11::mp_copy_if<Filters, is_result_filter>, inspects_errors_only>::value;
+template <class ResultFilters>
+inline constexpr bool errors_only = boost::mp11::mp_all_of<ResultFilters, inspects_errors_only>::value;
 
 // The attempt itself, and the result filters.
 template <bool First, class S, class Call, class F, class... A>
 [[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(S& state, Call& call, F& f, A&... args) {
   using R = attempt_result<F, A...>;
   using Core = typename Call::core_type;
-  using filters = typename Core::plan_type::filter_types;
-  if constexpr (boost::mp11::mp_empty<boost::mp11::mp_copy_if<filters, is_result_filter>>::value) {
+  if constexpr (!Core::inspects_results) {
     return detail::invoke(f, args...);
   } else if constexpr (First) {
     R result = detail::invoke(f, args...);
     // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
-    if constexpr (errors_only<filters>) {
+    if constexpr (errors_only<typename Core::result_filters>) {
       if (result.has_value()) return result;
     }
-    const Verdict verdict =
-        Core::classify_result_with(boost::mp11::mp_copy_if<filters, is_result_filter>{}, state.config, result);
+    const Verdict verdict = Core::classify_result_with(typename Core::result_filters{}, state.config, result);
     if (!verdict.retries()) return result;
     // Handed over by value: the success path never takes the result's address, so it can stay in registers.
     return first_failed_result<std::remove_cvref_t<decltype(state.config)>, Call, R>(
@@ -300,8 +297,7 @@ R call_erased(const void* target) {
 template <class Call, class F, class... A>
 [[gnu::always_inline]] inline attempt_result<F, A...> enter_retry_loop(Call& call, Decision next, F& f, A&... args) {
   using R = attempt_result<F, A...>;
-  using filters = typename Call::core_type::plan_type::filter_types;
-  if constexpr (boost::mp11::mp_empty<boost::mp11::mp_copy_if<filters, is_result_filter>>::value) {
+  if constexpr (!Call::core_type::inspects_results) {
     if constexpr (sizeof...(A) == 0 && std::is_object_v<F> && !std::is_member_pointer_v<F>) {
       Erased<R> erased{&call_erased<R, F>, &f};
       return retry_loop(call, next, erased);

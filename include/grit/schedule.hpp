@@ -68,6 +68,9 @@ class ScheduleCore {
  public:
   using plan_type = Plan;
   using start_point = time_point;
+  // The filters that inspect returned values; a driver with none has no result to look at.
+  using result_filters = boost::mp11::mp_copy_if<typename Plan::filter_types, detail::is_result_filter>;
+  static constexpr bool inspects_results = !boost::mp11::mp_empty<result_filters>::value;
 
   ScheduleCore(const Plan& plan, std::string_view name, start_point start)
       : plan_(plan), name_(name), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
@@ -136,8 +139,7 @@ class ScheduleCore {
   // The verdict of the result filters on a returned value.
   template <class R>
   [[gnu::always_inline]] Verdict classify_result(const R& result) const {
-    return classify_result_with(boost::mp11::mp_copy_if<typename Plan::filter_types, detail::is_result_filter>{}, plan_,
-                                result);
+    return classify_result_with(result_filters{}, plan_, result);
   }
   // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
   // never taken, so a small result stays in registers.)
@@ -364,8 +366,7 @@ class Schedule : public detail::ScheduleCore<detail::plan_t<Config>> {
   // The verdict of the result filters, before a schedule exists (a driver's first attempt).
   template <class R>
   [[gnu::always_inline]] static Verdict classify_result(const Config& config, const R& result) {
-    return core::classify_result_with(
-        boost::mp11::mp_copy_if<typename Config::filter_types, detail::is_result_filter>{}, config, result);
+    return core::classify_result_with(typename core::result_filters{}, config, result);
   }
 };
 
