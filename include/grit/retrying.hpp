@@ -143,7 +143,7 @@ template <class Core, class Level, class Call>
   }
   const Verdict verdict = plan.template policy<typename Level::filter>().classify(e);
   if (!verdict.retries()) throw;  // an outer clause may still want it
-  const Decision next = call.schedule.emplace(plan, name, start).on_failure(verdict, Cause::of_exception(e));
+  const Decision next = call.schedule.emplace(plan, name, start).on_failure(verdict, Core::cause_of_exception(e));
   if (!next) {
     call.passing.set();
     throw;
@@ -256,7 +256,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
           if constexpr (Outermost) call.passing.set();  // leaves the retry loop: not the first attempt's clauses
           throw;                                        // an outer clause may still want it
         }
-        next = state.on_failure(verdict, Cause::of_exception(e));
+        next = state.on_failure(verdict, Core::cause_of_exception(e));
         if (!next) {
           call.passing.set();
           throw;

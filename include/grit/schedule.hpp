@@ -165,6 +165,15 @@ class ScheduleCore {
   // Whether any sink reads a failure's Cause; a driver passes an empty Cause otherwise, so that a returned failure
   // never has its address taken (and can stay in registers).
   static constexpr bool reads_causes() { return any_sink_wants<retry_event> || any_sink_wants<give_up_event>; }
+  // An exception's Cause, or an empty one when no sink reads it (then nothing of it is compiled: its message is a
+  // std::string made from what()).
+  template <class E>
+  [[gnu::always_inline]] static Cause cause_of_exception(const E& e) noexcept {
+    if constexpr (reads_causes())
+      return Cause::of_exception(e);
+    else
+      return Cause{};
+  }
 
   // The name a schedule needs from its Retrying: none when no sink hears of anything, so that nothing is computed
   // (a default name's length, say) on the way into the retry loop.
@@ -316,7 +325,7 @@ class ScheduleCore {
         if (detail::is_cancellation_of(e)) return;
         const Verdict verdict = filter<typename L::filter>().classify(e);
         if (verdict.retries()) {
-          decision = on_failure(verdict, Cause::of_exception(e));
+          decision = on_failure(verdict, cause_of_exception(e));
           return;
         }
       } catch (...) {
