@@ -1,8 +1,10 @@
-// The plan: what a schedule needs from a Retrying's stop, wait, jitter, sink and clock policies, in a form that
-// Retrying types differing only in numbers share. grit's own policies with values in their type
-// (`stop::Attempts<5>`, `wait::Exponential<100ms, 5s>`) become their run-time twins (`stop::Attempts<>{5}`, ...), so
-// `Retrying<RetryOn<E>, stop::Attempts<3>>` and `Retrying<RetryOn<F>, stop::Attempts<7>>` make one schedule type and
-// one copy of its decision code, instead of one each. The numbers move from the instructions into the plan.
+// The plan: what a schedule needs from a Retrying's filters and its stop, wait, jitter, sink and clock policies, in a
+// form that Retrying types differing only in numbers share. grit's own policies become run-time forms that hold
+// their numbers: its stops (Attempts, Timeout, Never) one AnyStops, its waits one AnyWait, its jitters one
+// AnyJitter<Engine>. So `Retrying<RetryOn<E>, stop::Attempts<3>, wait::Fixed<1s>>` and
+// `Retrying<RetryOn<E>, stop::Timeout<9s>, wait::Linear<1ms, 1ms, 9ms>>` make one schedule type and one copy of its
+// decision code, instead of one each: the numbers move from the instructions into the plan. Filters, sinks, the
+// clock and user-written policies keep their own types. Why, and what it bought: docs/design.md ("Plans").
 #pragma once
 
 #include <algorithm>
@@ -21,7 +23,8 @@
 
 namespace grit::detail {
 
-// The run-time twin of a policy. A policy without one is its own twin.
+// The run-time twin of a policy, the form a plan holds. A policy without one is its own twin. (grit's stops have
+// twins one by one too, for a list that mixes them with a user-written stop policy: see plan_stops.)
 template <class P>
 struct Twin {
   using type = P;
