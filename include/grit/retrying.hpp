@@ -130,6 +130,32 @@ struct FirstState {
 // time; its catch clauses, on a retryable failure, make the schedule (out of line) and hand over to `retry_loop`,
 // which runs every later attempt (`!First`) with the schedule. So the success path is the hand-written loop's.
 //
+// Both modes handle a caught exception the same way, called inside the catch clause (so that `throw;` rethrows the
+// same object): a cancellation, or one the filter refuses, leaves at once; a give-up sets `passing` so that outer
+// clauses let it through. `LeavesLoop`: a refusal also sets it, for the retry loop's outermost clause (the first
+// attempt's clauses are not the retry loop's, and must not catch it again).
+template <bool LeavesLoop, class Filter, class Call, class E>
+[[gnu::always_inline]] inline Verdict verdict_or_rethrow(const Filter& filter, Call& call, const E& e) {
+  if (detail::is_cancellation_of(e)) {
+    call.passing.set();
+    throw;
+  }
+  const Verdict verdict = filter.classify(e);
+  if (!verdict.retries()) {
+    if constexpr (LeavesLoop) call.passing.set();
+    throw;  // an outer clause may still want it
+  }
+  return verdict;
+}
+template <class Call>
+[[gnu::always_inline]] inline Decision retry_or_rethrow(Decision next, Call& call) {
+  if (!next) {
+    call.passing.set();
+    throw;  // give up: the same exception object
+  }
+  return next;
+}
+
 // The first failure caught as an exception, inside the catch clause for Level: gives up (rethrowing the same
 // object) or makes the schedule and returns its first decision. Out of line, and shared by every Retrying type
 // with the same plan and catch clause.
@@ -137,18 +163,9 @@ template <class Core, class Level, class Call>
 [[gnu::noinline]] Decision first_exception(const typename Core::plan_type& plan, std::string_view name,
                                            typename Core::start_point start, Call& call,
                                            const typename Level::exception& e) {
-  if (detail::is_cancellation_of(e)) {
-    call.passing.set();
-    throw;
-  }
-  const Verdict verdict = plan.template policy<typename Level::filter>().classify(e);
-  if (!verdict.retries()) throw;  // an outer clause may still want it
-  const Decision next = call.schedule.emplace(plan, name, start).on_failure(verdict, Core::cause_of_exception(e));
-  if (!next) {
-    call.passing.set();
-    throw;
-  }
-  return next;
+  const Verdict verdict = verdict_or_rethrow<false>(plan.template policy<typename Level::filter>(), call, e);
+  return retry_or_rethrow(call.schedule.emplace(plan, name, start).on_failure(verdict, Core::cause_of_exception(e)),
+                          call);
 }
 
 template <class Call, class F, class... A>
@@ -161,15 +178,6 @@ template <class Core, class Call, class F, class... A>
 [[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
                                                                  A&... args);
 
-// A failure's Cause, or an empty one when no sink reads it: then the failure's address is never taken.
-template <class Core, class R>
-[[gnu::always_inline]] inline Cause cause_of_value(const R& result) {
-  if constexpr (Core::reads_causes())
-    return Cause::of_value(result);
-  else
-    return Cause{};
-}
-
 // The first attempt returned a value that a result filter wants retried. No exception is in flight, so the schedule
 // is made right here, in a local that the retry loop keeps using.
 template <class Config, class Call, class R, class F, class... A>
@@ -179,7 +187,7 @@ template <class Config, class Call, class R, class F, class... A>
   Decision next;
   {
     R result = static_cast<R&&>(failed);
-    next = schedule.decide(verdict, cause_of_value<core_t<Config>>(result));
+    next = schedule.decide(verdict, core_t<Config>::cause_of_value(result));
     if (!next) return static_cast<R&&>(result);  // the same value, unchanged
   }                                              // the discarded result is destroyed before the wait
   return retry_with(schedule, call, next, f, args...);
@@ -220,7 +228,7 @@ template <bool First, class S, class Call, class F, class... A>
         R result = detail::invoke(f, args...);
         const Verdict verdict = state.classify_result(result);
         if (!verdict.retries()) return result;
-        next = state.decide(verdict, cause_of_value<Core>(result));
+        next = state.decide(verdict, Core::cause_of_value(result));
         if (!next) return result;  // the same value, unchanged
       }                            // the discarded result is destroyed before the wait
       state.wait(next);
@@ -247,20 +255,8 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
       if constexpr (First) {
         next = first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
       } else {
-        if (detail::is_cancellation_of(e)) {
-          call.passing.set();
-          throw;
-        }
-        const Verdict verdict = state.template filter<typename Level::filter>().classify(e);
-        if (!verdict.retries()) {
-          if constexpr (Outermost) call.passing.set();  // leaves the retry loop: not the first attempt's clauses
-          throw;                                        // an outer clause may still want it
-        }
-        next = state.on_failure(verdict, Core::cause_of_exception(e));
-        if (!next) {
-          call.passing.set();
-          throw;
-        }
+        const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
+        next = retry_or_rethrow(state.on_failure(verdict, Core::cause_of_exception(e)), call);
       }
     }
     if constexpr (First)

@@ -55,7 +55,7 @@ class Decision {
 namespace detail {
 
 // The decision itself, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies
-// shares one copy of it, whatever the numbers in their types. Schedule<Config> adds the Retrying's filters.
+// shares one copy of it, whatever the numbers in their types. Schedule<Config> makes it from a Retrying.
 template <class Plan>
 class ScheduleCore {
   using stop_types = typename Plan::stop_types;
@@ -165,12 +165,19 @@ class ScheduleCore {
   // Whether any sink reads a failure's Cause; a driver passes an empty Cause otherwise, so that a returned failure
   // never has its address taken (and can stay in registers).
   static constexpr bool reads_causes() { return any_sink_wants<retry_event> || any_sink_wants<give_up_event>; }
-  // An exception's Cause, or an empty one when no sink reads it (then nothing of it is compiled: its message is a
-  // std::string made from what()).
+  // A failure's Cause, or an empty one when no sink reads it: then a returned failure's address is never taken, and
+  // nothing of an exception's message (a std::string made from what()) is compiled.
   template <class E>
   [[gnu::always_inline]] static Cause cause_of_exception(const E& e) noexcept {
     if constexpr (reads_causes())
       return Cause::of_exception(e);
+    else
+      return Cause{};
+  }
+  template <class R>
+  [[gnu::always_inline]] static Cause cause_of_value(const R& result) noexcept {
+    if constexpr (reads_causes())
+      return Cause::of_value(result);
     else
       return Cause{};
   }

@@ -23,8 +23,7 @@
 
 namespace grit::detail {
 
-// The run-time twin of a policy, the form a plan holds. A policy without one is its own twin. (grit's stops have
-// twins one by one too, for a list that mixes them with a user-written stop policy: see plan_stops.)
+// The run-time twin of a policy, the form a plan holds. A policy without one is its own twin.
 template <class P>
 struct Twin {
   using type = P;
@@ -37,26 +36,56 @@ struct OwnTwin {
   static constexpr bool owned = true;
 };
 
-// Each `of` reads a value from the template argument when it is there, so that making the twin of Attempts<5>
-// instantiates nothing of Attempts<5> itself.
+// grit's own stop policies, and each one's numbers, read from the template argument when it is there, so that
+// using Attempts<5> in a plan instantiates nothing of Attempts<5> itself.
+template <class S>
+inline constexpr bool own_stop_is_attempts = false;
+template <Integer N>
+inline constexpr bool own_stop_is_attempts<stop::Attempts<N>> = true;
+template <class S>
+inline constexpr bool own_stop_is_timeout = false;
+template <Duration D>
+inline constexpr bool own_stop_is_timeout<stop::Timeout<D>> = true;
+template <class S>
+inline constexpr bool own_stop = own_stop_is_attempts<S> || own_stop_is_timeout<S> || std::is_same_v<S, stop::Never>;
+
+template <class S>
+constexpr std::uint64_t limit_of(const S&) noexcept {
+  return stop::no_limit;
+}
+template <Integer N>
+constexpr std::uint64_t limit_of(const stop::Attempts<N>& s) noexcept {
+  if constexpr (N.is_runtime)
+    return s.attempt_limit();
+  else
+    return static_cast<std::uint64_t>(N.n);
+}
+template <class S>
+constexpr nanoseconds timeout_of(const S&) noexcept {
+  return nanoseconds::max();
+}
+template <Duration D>
+constexpr nanoseconds timeout_of(const stop::Timeout<D>& s) noexcept {
+  if constexpr (D.is_runtime)
+    return s.timeout();
+  else
+    return D.value();
+}
+
+// One by one, for a list that mixes them with a user-written stop policy (see plan_stops).
 template <Integer N>
 struct Twin<stop::Attempts<N>> : OwnTwin<stop::Attempts<N>, stop::Attempts<>> {
   [[gnu::always_inline]] static constexpr stop::Attempts<> of(const stop::Attempts<N>& p) noexcept {
-    if constexpr (N.is_runtime)
-      return p;
-    else
-      return {Trusted{}, N.n};
+    return {Trusted{}, static_cast<std::int64_t>(limit_of(p))};
   }
 };
 template <Duration D>
 struct Twin<stop::Timeout<D>> : OwnTwin<stop::Timeout<D>, stop::Timeout<>> {
   [[gnu::always_inline]] static constexpr stop::Timeout<> of(const stop::Timeout<D>& p) noexcept {
-    if constexpr (D.is_runtime)
-      return p;
-    else
-      return {Trusted{}, D.value()};
+    return {Trusted{}, timeout_of(p)};
   }
 };
+
 // grit's four wait policies in one run-time form: every Retrying with one of them shares one plan type.
 class AnyWait {
  public:
@@ -121,15 +150,6 @@ class AnyJitter : public jitter::Drawing<Engine> {
   Kind kind_;
 };
 
-template <class S>
-inline constexpr bool own_stop_is_attempts = false;
-template <Integer N>
-inline constexpr bool own_stop_is_attempts<stop::Attempts<N>> = true;
-template <class S>
-inline constexpr bool own_stop_is_timeout = false;
-template <Duration D>
-inline constexpr bool own_stop_is_timeout<stop::Timeout<D>> = true;
-
 // grit's own stop policies (Attempts, Timeout, Never) together in one run-time form: the least attempt limit, the
 // least timeout. A Retrying whose stops are all grit's own has this one stop in its plan, whichever they are.
 class AnyStops {
@@ -164,38 +184,6 @@ class AnyStops {
   bool timeout_first_;
 };
 
-template <class S>
-inline constexpr bool own_stop = false;
-template <Integer N>
-inline constexpr bool own_stop<stop::Attempts<N>> = true;
-template <Duration D>
-inline constexpr bool own_stop<stop::Timeout<D>> = true;
-template <>
-inline constexpr bool own_stop<stop::Never> = true;
-
-// Each own stop's part of AnyStops, read from the template argument when it is there.
-template <class S>
-constexpr std::uint64_t limit_of(const S&) noexcept {
-  return stop::no_limit;
-}
-template <Integer N>
-constexpr std::uint64_t limit_of(const stop::Attempts<N>& s) noexcept {
-  if constexpr (N.is_runtime)
-    return s.attempt_limit();
-  else
-    return static_cast<std::uint64_t>(N.n);
-}
-template <class S>
-constexpr nanoseconds timeout_of(const S&) noexcept {
-  return nanoseconds::max();
-}
-template <Duration D>
-constexpr nanoseconds timeout_of(const stop::Timeout<D>& s) noexcept {
-  if constexpr (D.is_runtime)
-    return s.timeout();
-  else
-    return D.value();
-}
 template <class... S>
 [[gnu::always_inline]] constexpr AnyStops any_stops(const S&... s) noexcept {
   std::uint64_t limit = stop::no_limit;
