@@ -57,15 +57,17 @@ template <class F, class Object, class... A>
     return (detail::object_of<C>(object).*f);
 }
 
-// Calls f(args...), the INVOKE way (a pointer to member applies to its first argument) without std::invoke's
-// layers, which cost a function each at -O0 (and <functional> to compile).
-template <class F, class... A>
-[[gnu::always_inline]] inline decltype(auto) invoke(F& f, A&... args) {
-  if constexpr (std::is_member_pointer_v<F>)
-    return invoke_member(f, args...);
-  else
-    return f(args...);
-}
+// A pointer to member as a function object, so that the driver calls every function the same way, f(args...),
+// the INVOKE way (applied to its first argument) without std::invoke's layers (a function each at -O0, and
+// <functional> to compile).
+template <class M>
+struct MemberCall {
+  M member;
+  template <class Object, class... A>
+  [[gnu::always_inline]] decltype(auto) operator()(Object& object, A&... args) const {
+    return detail::invoke_member(member, object, args...);
+  }
+};
 
 // Storage for the schedule of a call, made only when the first attempt fails: the success path builds nothing.
 // Raw bytes, so that it is trivially default-constructible: nothing to construct (or to emit) on the success path.
@@ -170,8 +172,6 @@ template <class Core, class Level, class Call>
 
 template <class Call, class F, class... A>
 attempt_result<F, A...> retry_loop(Call& call, Decision next, F& f, A&... args);
-template <class Call, class F, class... A>
-attempt_result<F, A...> enter_retry_loop(Call& call, Decision next, F& f, A&... args);
 
 // The rest of a call after its first failure, with its schedule; see retry_loop.
 template <class Core, class Call, class F, class... A>
@@ -209,9 +209,9 @@ template <bool First, class S, class Call, class F, class... A>
   using R = attempt_result<F, A...>;
   using Core = typename Call::core_type;
   if constexpr (!Core::inspects_results) {
-    return detail::invoke(f, args...);
+    return f(args...);
   } else if constexpr (First) {
-    R result = detail::invoke(f, args...);
+    R result = f(args...);
     // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
     if constexpr (errors_only<typename Core::result_filters>) {
       if (result.has_value()) return result;
@@ -225,7 +225,7 @@ template <bool First, class S, class Call, class F, class... A>
     for (;;) {
       Decision next;
       {
-        R result = detail::invoke(f, args...);
+        R result = f(args...);
         const Verdict verdict = state.classify_result(result);
         if (!verdict.retries()) return result;
         next = state.decide(verdict, Core::cause_of_value(result));
@@ -234,45 +234,6 @@ template <bool First, class S, class Call, class F, class... A>
       state.wait(next);
     }
   }
-}
-
-// One catch clause per (filter, exception type), nested so that the first filter written is the innermost.
-// In the retry loop each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows,
-// so that the outer clauses (the retry loop's, then the first attempt's) let the same exception object through.
-template <bool First, bool Outermost, class Level, class... Outer, class S, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>, S& state,
-                                                                       Call& call, F& f, A&... args) {
-  using Core = typename Call::core_type;
-  for (;;) {
-    Decision next;
-    try {
-      if constexpr (sizeof...(Outer) == 0)
-        return attempt_inspecting<First>(state, call, f, args...);
-      else
-        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
-    } catch (const typename Level::exception& e) {
-      if (call.passing.get()) throw;
-      if constexpr (First) {
-        next = first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
-      } else {
-        const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
-        next = retry_or_rethrow(state.on_failure(verdict, Core::cause_of_exception(e)), call);
-      }
-    }
-    if constexpr (First)
-      return enter_retry_loop(call, next, f, args...);
-    else
-      state.wait(next);
-  }
-}
-
-template <bool First, class S, class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> attempt(S& state, Call& call, F& f, A&... args) {
-  using levels = boost::mp11::mp_reverse<catch_levels<typename Call::core_type::plan_type::filter_types>>;
-  if constexpr (boost::mp11::mp_empty<levels>::value)
-    return attempt_inspecting<First>(state, call, f, args...);
-  else
-    return attempt_catching<First, true>(levels{}, state, call, f, args...);
 }
 
 // The function of the retry loop, when nothing but exceptions is retried: behind a pointer, so that one retry loop
@@ -289,21 +250,57 @@ R call_erased(const void* target) {
   return (*static_cast<T*>(const_cast<void*>(target)))();
 }
 
-// Every attempt after the first failed one; out of line, so that the caller's success path carries none of it.
-template <class Call, class F, class... A>
-[[gnu::always_inline]] inline attempt_result<F, A...> enter_retry_loop(Call& call, Decision next, F& f, A&... args) {
+// The catch clauses of a call, innermost first (none when only returned values are retried).
+template <class Call>
+using catch_clauses = boost::mp11::mp_reverse<catch_levels<typename Call::core_type::plan_type::filter_types>>;
+
+// No catch clause: only returned values are retried.
+template <bool First, bool Outermost, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<>, S& state, Call& call,
+                                                                       F& f, A&... args) {
+  return attempt_inspecting<First>(state, call, f, args...);
+}
+
+// One catch clause per (filter, exception type), nested so that the first filter written is the innermost.
+// In the retry loop each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows,
+// so that the outer clauses (the retry loop's, then the first attempt's) let the same exception object through.
+template <bool First, bool Outermost, class Level, class... Outer, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>, S& state,
+                                                                       Call& call, F& f, A&... args) {
   using R = attempt_result<F, A...>;
-  if constexpr (!Call::core_type::inspects_results) {
-    if constexpr (sizeof...(A) == 0 && std::is_object_v<F> && !std::is_member_pointer_v<F>) {
+  using Core = typename Call::core_type;
+  for (;;) {
+    Decision next;
+    try {
+      if constexpr (sizeof...(Outer) > 0)
+        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
+      else if constexpr (!Core::inspects_results)
+        return f(args...);
+      else
+        return attempt_inspecting<First>(state, call, f, args...);
+    } catch (const typename Level::exception& e) {
+      if (call.passing.get()) throw;
+      if constexpr (First) {
+        next = first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
+      } else {
+        const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
+        next = retry_or_rethrow(state.on_failure(verdict, Core::cause_of_exception(e)), call);
+      }
+    }
+    // The first attempt hands over to the retry loop, out of line, so that the caller's success path carries none
+    // of it; the loop waits and tries again.
+    if constexpr (!First) {
+      state.wait(next);
+    } else if constexpr (Core::inspects_results) {
+      return retry_loop(call, next, f, args...);
+    } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
       Erased<R> erased{&call_erased<R, F>, &f};
       return retry_loop(call, next, erased);
     } else {
-      const auto target = [&f, &args...]() -> R { return detail::invoke(f, args...); };
+      const auto target = [&f, &args...]() -> R { return f(args...); };
       Erased<R> erased{&call_erased<R, const decltype(target)>, &target};
       return retry_loop(call, next, erased);
     }
-  } else {
-    return retry_loop(call, next, f, args...);
   }
 }
 
@@ -324,12 +321,12 @@ template <class Core, class Call, class F, class... A>
     return (detail::wants_success<S> || ...);
   }(typename Core::plan_type::sink_types{});
   if constexpr (!notifies_success) {
-    return attempt<false>(schedule, call, f, args...);
+    return attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
   } else if constexpr (std::is_void_v<R>) {
-    attempt<false>(schedule, call, f, args...);
+    attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
     schedule.on_success();
   } else {
-    R result = attempt<false>(schedule, call, f, args...);
+    R result = attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
     schedule.on_success();
     if constexpr (std::is_reference_v<R>)
       return static_cast<R&&>(result);
@@ -476,26 +473,22 @@ class Retrying {
                     "grit: a result filter cannot inspect what this function returns: RetryOnError needs an "
                     "expected-like value (has_value() and error()), RetryOnResult a predicate taking the value");
       throw;  // not reached
+    } else if constexpr (std::is_member_pointer_v<std::remove_cvref_t<F>>) {
+      const detail::MemberCall<std::remove_cvref_t<F>> member{f};
+      return (*this)(member, args...);
     } else {
-      return run(f, args...);
+      // The call itself: inline, like the hand-written loop it replaces; the caller gets the first attempt and its
+      // catch clauses, everything after a failure is out of line. Only a function with two catch clauses or more,
+      // or with both catch clauses and result filters, needs the flag that lets a give-up pass the outer clauses.
+      constexpr bool passing =
+          boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
+      detail::CallState<detail::core_t<Retrying>, passing> call;
+      detail::FirstState<Retrying> first{*this, Schedule<Retrying>::start_of_call(*this)};
+      return detail::attempt_catching<true, true>(detail::catch_clauses<decltype(call)>{}, first, call, f, args...);
     }
   }
 
  private:
-  // The call itself, once operator() has found nothing wrong. Always inline, like the hand-written loop it replaces:
-  // the caller gets the first attempt and its catch clauses; everything after a failure is out of line.
-  template <class F, class... Args>
-  [[gnu::always_inline]] detail::attempt_result<F, Args...> run(F& f, Args&... args) const {
-    using R = detail::attempt_result<F, Args...>;
-    // Only a function with two catch clauses or more, or with both catch clauses and result filters, needs the
-    // flag that lets a give-up pass the outer clauses.
-    constexpr bool passing =
-        boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
-    detail::CallState<detail::core_t<Retrying>, passing> call;
-    detail::FirstState<Retrying> first{*this, Schedule<Retrying>::start_of_call(*this)};
-    return detail::attempt<true>(first, call, f, args...);
-  }
-
   template <class R>
   struct accepts_result {
     template <class F>

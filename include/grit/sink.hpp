@@ -168,19 +168,24 @@ class RetryHook {
 };
 
 namespace detail {
+// What a retry calls to reach the hooks: null until hooks are set. So the registry and the delivery are compiled
+// only where hooks are set; a translation unit that only retries reads this pointer. (Constant-initialized: no
+// guard, no destructor.)
+using HookDelivery = void (*)(const RetryDetails&) noexcept;
+inline std::atomic<HookDelivery> hook_delivery{nullptr};
+
 class HookRegistry {
  public:
   using List = std::vector<RetryHook>;
 
-  void set(List hooks) {
+  void set(List hooks, HookDelivery delivery) {
     auto fresh = Shared<const List>::make(std::move(hooks));
     std::lock_guard lock(mutex_);
-    any_.store(!fresh->empty(), std::memory_order_release);
     hooks_ = std::move(fresh);
+    hook_delivery.store(hooks_->empty() ? nullptr : delivery, std::memory_order_release);
   }
   // A snapshot: hooks set while it is being delivered apply from the next retry on.
   Shared<const List> get() const {
-    if (!any_.load(std::memory_order_acquire)) return {};
     std::lock_guard lock(mutex_);
     return hooks_;
   }
@@ -188,18 +193,31 @@ class HookRegistry {
  private:
   mutable std::mutex mutex_;
   Shared<const List> hooks_;
-  std::atomic<bool> any_{false};
 };
 
 inline HookRegistry& hook_registry() {
   static HookRegistry registry;
   return registry;
 }
+
+// Calls every hook; one that throws is skipped, the others still run.
+inline void deliver_to_hooks(const RetryDetails& details) noexcept {
+  const auto hooks = hook_registry().get();
+  if (!hooks) return;
+  for (const auto& hook : *hooks) {
+    try {
+      hook(details);
+    } catch (...) {
+    }
+  }
+}
 }  // namespace detail
 
 namespace instrumentation {
 // Replaces the process-wide list of retry hooks; `{}` turns them off. Safe from any thread.
-inline void set_on_retry_hooks(std::vector<RetryHook> hooks) { detail::hook_registry().set(std::move(hooks)); }
+inline void set_on_retry_hooks(std::vector<RetryHook> hooks) {
+  detail::hook_registry().set(std::move(hooks), &detail::deliver_to_hooks);
+}
 
 inline std::vector<RetryHook> get_on_retry_hooks() {
   auto hooks = detail::hook_registry().get();
@@ -231,14 +249,7 @@ struct None : Base {};
 // A hook that throws is skipped; the others still run.
 struct Hooks : Base {
   void retry_scheduled(const RetryDetails& details) const noexcept {
-    const auto hooks = detail::hook_registry().get();
-    if (!hooks) return;
-    for (const auto& hook : *hooks) {
-      try {
-        hook(details);
-      } catch (...) {
-      }
-    }
+    if (const auto deliver = detail::hook_delivery.load(std::memory_order_acquire)) deliver(details);
   }
 };
 

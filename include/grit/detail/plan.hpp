@@ -273,21 +273,11 @@ using twin_t = typename Twin<P>::type;
 template <class P>
 inline constexpr bool held_by_value = std::is_empty_v<P>&& std::is_trivially_copyable_v<P>;
 
-template <std::size_t I, class P, bool ByValue = held_by_value<P>>
+template <std::size_t I, class P, bool ByValue>
 struct Slot {
   [[no_unique_address]] P value;
-  template <class Original>
-  [[gnu::always_inline]] constexpr explicit Slot(const Original& p) : value(make(p)) {}
+  [[gnu::always_inline]] constexpr explicit Slot(const P& p) : value(p) {}
   [[gnu::always_inline]] constexpr const P& get() const noexcept { return value; }
-
- private:
-  template <class Original>
-  [[gnu::always_inline]] static constexpr P make(const Original& p) {
-    if constexpr (std::is_same_v<Original, P>)
-      return p;
-    else
-      return Twin<Original>::of(p);
-  }
 };
 template <std::size_t I, class P>
 struct Slot<I, P, false> {
@@ -296,15 +286,24 @@ struct Slot<I, P, false> {
   [[gnu::always_inline]] const P& get() const noexcept { return *pointer; }
 };
 
+template <std::size_t I, class P>
+using slot_t = Slot<I, P, (held_by_value<P> || Twin<P>::owned)>;
+
 template <class Indices, class Policies>
 struct Slots;
 template <std::size_t... I, class... P>
-struct Slots<std::index_sequence<I...>, boost::mp11::mp_list<P...>>
-    : Slot<I, P, held_by_value<P> || Twin<P>::owned>... {
-  template <class... Original>
-  [[gnu::always_inline]] constexpr explicit Slots(const Original&... p)
-      : Slot<I, P, held_by_value<P> || Twin<P>::owned>(p)... {}
+struct Slots<std::index_sequence<I...>, boost::mp11::mp_list<P...>> : slot_t<I, P>... {
+  [[gnu::always_inline]] constexpr explicit Slots(const P&... p) : slot_t<I, P>(p)... {}
 };
+
+// A policy in the form a plan holds it: its twin, or itself (by reference: a slot may point to it).
+template <class P>
+[[gnu::always_inline]] constexpr decltype(auto) twin_of(const P& p) {
+  if constexpr (std::is_same_v<twin_t<P>, P>)
+    return (p);
+  else
+    return Twin<P>::of(p);
+}
 
 // The policies of a plan, in a fixed order: the filters, the stops, the wait, the jitter, the sinks, the clock.
 template <class Filters, class Stops, class Wait, class Jitter, class Sinks, class Clock>
@@ -326,14 +325,13 @@ class Plan {
   static constexpr std::size_t sinks_index = wait_index + 2;
   static constexpr std::size_t clock_index = boost::mp11::mp_size<policies>::value - 1;
 
-  // From the policies of a Retrying, in the same order.
-  template <class... Original>
-  [[gnu::always_inline]] constexpr explicit Plan(const Original&... p) : slots_(p...) {}
+  // From the twins of a Retrying's policies (twin_of), in the same order.
+  template <class... Twins>
+  [[gnu::always_inline]] constexpr explicit Plan(const Twins&... p) : slots_(p...) {}
 
   template <std::size_t I>
   [[gnu::always_inline]] const boost::mp11::mp_at_c<policies, I>& get() const noexcept {
-    using P = boost::mp11::mp_at_c<policies, I>;
-    return static_cast<const Slot<I, P, held_by_value<P> || Twin<P>::owned>&>(slots_).get();
+    return static_cast<const slot_t<I, boost::mp11::mp_at_c<policies, I>>&>(slots_).get();
   }
   // A filter, by its type, as Retrying::policy finds it (filters have no twins).
   template <class Filter>
@@ -387,24 +385,28 @@ template <class Config, class... F, class... S, class... K>
                                                           boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
   if constexpr (all_own_stops<boost::mp11::mp_list<S...>>)
     return plan_t<Config>(config.template policy<F>()..., any_stops(config.template policy<S>()...),
-                          config.template policy<typename Config::wait_type>(),
-                          config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
-                          config.template policy<typename Config::clock_type>());
+                          twin_of(config.template policy<typename Config::wait_type>()),
+                          twin_of(config.template policy<typename Config::jitter_type>()),
+                          twin_of(config.template policy<K>())...,
+                          twin_of(config.template policy<typename Config::clock_type>()));
   else
-    return plan_t<Config>(config.template policy<F>()..., config.template policy<S>()...,
-                          config.template policy<typename Config::wait_type>(),
-                          config.template policy<typename Config::jitter_type>(), config.template policy<K>()...,
-                          config.template policy<typename Config::clock_type>());
+    return plan_t<Config>(config.template policy<F>()..., twin_of(config.template policy<S>())...,
+                          twin_of(config.template policy<typename Config::wait_type>()),
+                          twin_of(config.template policy<typename Config::jitter_type>()),
+                          twin_of(config.template policy<K>())...,
+                          twin_of(config.template policy<typename Config::clock_type>()));
 }
 template <class Config, class... F, class... S, class... K>
 consteval plan_t<Config> make_constant_plan(boost::mp11::mp_list<F...>, boost::mp11::mp_list<S...>,
                                             boost::mp11::mp_list<K...>) {
   if constexpr (all_own_stops<boost::mp11::mp_list<S...>>)
-    return plan_t<Config>(F{}..., any_stops(S{}...), typename Config::wait_type{}, typename Config::jitter_type{},
-                          K{}..., typename Config::clock_type{});
+    return plan_t<Config>(F{}..., any_stops(S{}...), twin_of(typename Config::wait_type{}),
+                          twin_of(typename Config::jitter_type{}), twin_of(K{})...,
+                          twin_of(typename Config::clock_type{}));
   else
-    return plan_t<Config>(F{}..., S{}..., typename Config::wait_type{}, typename Config::jitter_type{}, K{}...,
-                          typename Config::clock_type{});
+    return plan_t<Config>(F{}..., twin_of(S{})..., twin_of(typename Config::wait_type{}),
+                          twin_of(typename Config::jitter_type{}), twin_of(K{})...,
+                          twin_of(typename Config::clock_type{}));
 }
 
 // The plan of a Retrying (or of anything with its policy types and policy<P>()).
