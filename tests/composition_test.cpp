@@ -406,6 +406,15 @@ TEST(Composition, DefaultsAreStaminasAndTheNameIsTheCaller) {
   EXPECT_EQ(retry([] { return 7; }), 7);
 }
 
+// Made from run-time policies there is no call site to capture: the name says so, and a Name still names it.
+TEST(Composition, ARetryingMadeFromRunTimePoliciesIsUnnamedUnlessNamed) {
+  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>> unnamed{grit::stop::Attempts<>{3}};
+  EXPECT_EQ(unnamed.name(), "<unnamed>");
+  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::Name<"fetch">> named{
+      grit::stop::Attempts<>{3}};
+  EXPECT_EQ(named.name(), "fetch");
+}
+
 TEST(Composition, SeveralStopsWhicheverComesFirst) {
   // Attempts<10> and a 50 ms timeout with 20 ms waits: the timeout comes first, and its wait is clamped.
   using Retry =

@@ -302,6 +302,33 @@ TEST(ConceptUserPolicies, ShippedJitterWithAUserEngine) {
   EXPECT_EQ(clock.sleeps(), (std::vector<nanoseconds>{0ms, 100ms, 100ms}));
 }
 
+// An exception's message is read through its std::exception base, wherever that base sits in the object; a failure
+// that is not a std::exception has a type but no message.
+struct Tagged {
+  virtual ~Tagged() = default;
+  int tag = 7;
+};
+struct TaggedFailure : Tagged, std::runtime_error {
+  TaggedFailure() : std::runtime_error("tagged failure") {}
+};
+struct PlainFailure {};
+TEST(ConceptUserPolicies, SinkReadsTheMessageThroughTheStdExceptionBase) {
+  auto events = std::make_shared<Events>();
+  using Retry = grit::Retrying<grit::RetryOn<TaggedFailure, PlainFailure>, grit::stop::Attempts<3>, grit::wait::None,
+                               CountingSink>;
+  const Retry retry{CountingSink{events}};
+  int calls = 0;
+  EXPECT_EQ(retry([&] {
+              if (++calls == 1) throw TaggedFailure();
+              if (calls == 2) throw PlainFailure{};
+              return 1;
+            }),
+            1);
+  ASSERT_EQ(events->causes.size(), 2u);
+  EXPECT_TRUE(events->causes[0].ends_with("TaggedFailure: tagged failure")) << events->causes[0];
+  EXPECT_TRUE(events->causes[1].ends_with("PlainFailure: ")) << events->causes[1];
+}
+
 TEST(ConceptUserPolicies, SinkCountsEvents) {
   grit::testing::VirtualClock clock;
   auto events = std::make_shared<Events>();

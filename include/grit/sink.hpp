@@ -51,14 +51,13 @@ class Cause {
  public:
   Cause() = default;
 
+  // An exception's message is read through std::exception, not a function made for its type: nothing of it (nor of
+  // std::string) is compiled where failures are only retried, unless a sink asks for the message.
   template <class E>
   static Cause of_exception(const E& e) noexcept {
-    return Cause(&e, &typeid(e), [](const void* p) -> std::string {
-      if constexpr (std::is_base_of_v<std::exception, E>)
-        return static_cast<const E*>(p)->what();
-      else
-        return {};
-    });
+    Cause cause(&e, &typeid(e), nullptr);
+    if constexpr (std::is_convertible_v<const E*, const std::exception*>) cause.exception_ = &e;
+    return cause;
   }
 
   template <class V>
@@ -90,7 +89,10 @@ class Cause {
   // The failure's type, demangled: "std::system_error", "HttpError". Empty for an unknown cause.
   std::string type_name() const { return type_ ? detail::demangle(type_->name()) : std::string(); }
   // Its message: what() of an exception, message() of an error code, the value of a number.
-  std::string message() const { return describe_ ? describe_(object_) : std::string(); }
+  std::string message() const {
+    if (exception_) return exception_->what();
+    return describe_ ? describe_(object_) : std::string();
+  }
   const std::type_info* type() const noexcept { return type_; }
 
  private:
@@ -101,6 +103,7 @@ class Cause {
   const void* object_ = nullptr;
   const std::type_info* type_ = nullptr;
   Describe describe_ = nullptr;
+  const std::exception* exception_ = nullptr;
 };
 
 // stamina's RetryDetails: a retry has been scheduled; the wait is about to start.
