@@ -22,7 +22,9 @@ struct FixedString {
 // Where a Retrying was made; its function name is the default name of the call.
 struct CallSite {
   const char* function = nullptr;
-  static constexpr CallSite current(const char* function = __builtin_FUNCTION()) noexcept { return {function}; }
+  [[gnu::always_inline]] static constexpr CallSite current(const char* function = __builtin_FUNCTION()) noexcept {
+    return {function};
+  }
 };
 }  // namespace detail
 

@@ -103,8 +103,8 @@ struct PassingFlag {
 };
 template <>
 struct PassingFlag<false> {
-  static constexpr bool get() noexcept { return false; }
-  static constexpr void set() noexcept {}
+  [[gnu::always_inline]] static constexpr bool get() noexcept { return false; }
+  [[gnu::always_inline]] static constexpr void set() noexcept {}
 };
 
 // The schedule type of a Retrying: the decision core of its plan (detail/plan.hpp), which every Retrying type with
@@ -354,7 +354,7 @@ template <class T, class G, class... Rest>
 }
 
 template <class T, class... Given>
-constexpr T pick(Given&&... given) {
+[[gnu::always_inline]] inline constexpr T pick(Given&&... given) {
   constexpr std::size_t count = (std::size_t{0} + ... + std::size_t{std::is_same_v<std::remove_cvref_t<Given>, T>});
   if constexpr (count > 1) {
     static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
