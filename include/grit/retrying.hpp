@@ -372,18 +372,9 @@ template <class T, class... Given>
   }
 }
 
-template <class T, class... Given>
-[[gnu::always_inline]] inline constexpr T make_policy([[maybe_unused]] CallSite site, Given&&... given) {
-  if constexpr (std::is_same_v<T, CallSiteName>)
-    return T{site};
-  else
-    return pick<T>(static_cast<Given&&>(given)...);
-}
-
 template <class... T, class... Given>
-[[gnu::always_inline]] inline PolicyStore<T...> make_store(boost::mp11::mp_list<T...>, CallSite site,
-                                                           Given&&... given) {
-  return PolicyStore<T...>{Holder<T>{make_policy<T>(site, static_cast<Given&&>(given)...)}...};
+[[gnu::always_inline]] inline PolicyStore<T...> make_store(boost::mp11::mp_list<T...>, Given&&... given) {
+  return PolicyStore<T...>{Holder<T>{pick<T>(static_cast<Given&&>(given)...)}...};
 }
 
 template <class T>
@@ -421,7 +412,11 @@ class Retrying {
   // Every policy default-made; the name defaults to the calling function. Deliberately unconstrained: a policy that
   // needs a run-time value gets a grit: message (in pick) rather than "no matching constructor".
   [[gnu::always_inline]] Retrying(detail::CallSite site = detail::CallSite::current())
-      : policies_(detail::make_store(stored_types{}, site)) {}
+      : policies_(detail::make_store(stored_types{})) {
+    // Written in afterwards rather than passed to every policy's making (at -O0, a copy per policy per call site).
+    if constexpr (std::is_same_v<name_type, detail::CallSiteName>)
+      static_cast<detail::Holder<detail::CallSiteName>&>(policies_).value.site = site;
+  }
 
   // From the policies that hold run-time values (in any order); the others are default-made. Constrained only so as
   // not to take the place of the copy and move constructors (a class derived from Retrying included): an argument
@@ -430,7 +425,7 @@ class Retrying {
   requires(sizeof...(Given) > 0 &&
            !(sizeof...(Given) == 1 &&
              (std::is_base_of_v<Retrying, std::remove_cvref_t<Given>> && ...))) explicit Retrying(Given&&... given)
-      : policies_(detail::make_store(stored_types{}, detail::CallSite{}, static_cast<Given&&>(given)...)) {
+      : policies_(detail::make_store(stored_types{}, static_cast<Given&&>(given)...)) {
     static_assert((boost::mp11::mp_contains<all_types, std::remove_cvref_t<Given>>::value && ...),
                   "grit: an argument of Retrying's constructor is not one of its policies; pass objects of the policy "
                   "types written in Retrying<...>, e.g. Retrying<RetryOn<E>, stop::Attempts<>>{stop::Attempts<>{5}}");

@@ -413,9 +413,8 @@ consteval plan_t<Config> make_constant_plan(boost::mp11::mp_list<F...>, boost::m
 template <class Config>
 [[gnu::always_inline]] inline plan_t<Config> make_plan(const Config& config) {
   if constexpr (constant_plan<Config>) {
-    constexpr plan_t<Config> plan = make_constant_plan<Config>(
-        typename Config::filter_types{}, typename Config::stop_types{}, typename Config::sink_types{});
-    return plan;
+    return make_constant_plan<Config>(typename Config::filter_types{}, typename Config::stop_types{},
+                                      typename Config::sink_types{});
   } else {
     return make_plan(config, typename Config::filter_types{}, typename Config::stop_types{},
                      typename Config::sink_types{});

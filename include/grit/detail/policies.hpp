@@ -37,7 +37,8 @@ struct CallSiteName {
   CallSite site{};
   // Inlined: where the Retrying was made in view, the name is a literal and its length folds to a constant.
   [[gnu::always_inline]] constexpr std::string_view value() const noexcept {
-    return site.function ? std::string_view(site.function, __builtin_strlen(site.function)) : "<unnamed>";
+    const char* name = site.function ? site.function : "<unnamed>";
+    return {name, __builtin_strlen(name)};
   }
 };
 
