@@ -113,11 +113,14 @@ template <class Config>
 using core_t = ScheduleCore<plan_t<Config>>;
 
 // One call in progress. Nothing in it is written on the success path (bar `passing`, where it exists): the schedule
-// is made when the first attempt fails, from the start time read before it (only if a stop policy needs it).
+// and its first decision are made when the first attempt fails, from the start time read before it (only if a stop
+// policy needs it). The decision waits here, in memory, for the retry loop: held in registers across the end of the
+// catch clause it would cost callee-saved registers, saved and restored on the success path too.
 template <class Core, bool Passing>
 struct CallState {
   using core_type = Core;
   Deferred<Core> schedule;
+  Deferred<Decision> first_decision;
   [[no_unique_address]] PassingFlag<Passing> passing;
 };
 
@@ -159,15 +162,15 @@ template <class Call>
 }
 
 // The first failure caught as an exception, inside the catch clause for Level: gives up (rethrowing the same
-// object) or makes the schedule and returns its first decision. Out of line, and shared by every Retrying type
-// with the same plan and catch clause.
+// object) or makes the schedule and its first decision. Out of line, and shared by every Retrying type with the same
+// plan and catch clause.
 template <class Core, class Level, class Call>
-[[gnu::noinline]] Decision first_exception(const typename Core::plan_type& plan, std::string_view name,
-                                           typename Core::start_point start, Call& call,
-                                           const typename Level::exception& e) {
+[[gnu::noinline]] void first_exception(const typename Core::plan_type& plan, std::string_view name,
+                                       typename Core::start_point start, Call& call,
+                                       const typename Level::exception& e) {
   const Verdict verdict = verdict_or_rethrow<false>(plan.template policy<typename Level::filter>(), call, e);
-  return retry_or_rethrow(call.schedule.emplace(plan, name, start).on_failure(verdict, Core::cause_of_exception(e)),
-                          call);
+  call.first_decision.emplace(retry_or_rethrow(
+      call.schedule.emplace(plan, name, start).on_failure(verdict, Core::cause_of_exception(e)), call));
 }
 
 template <class Call, class F, class... A>
@@ -281,7 +284,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } catch (const typename Level::exception& e) {
       if (call.passing.get()) throw;
       if constexpr (First) {
-        next = first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
+        first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
       } else {
         const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
         next = retry_or_rethrow(state.on_failure(verdict, Core::cause_of_exception(e)), call);
@@ -292,14 +295,14 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     if constexpr (!First) {
       state.wait(next);
     } else if constexpr (Core::inspects_results) {
-      return retry_loop(call, next, f, args...);
+      return retry_loop(call, call.first_decision.get(), f, args...);
     } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
       Erased<R> erased{&call_erased<R, F>, &f};
-      return retry_loop(call, next, erased);
+      return retry_loop(call, call.first_decision.get(), erased);
     } else {
       const auto target = [&f, &args...]() -> R { return f(args...); };
       Erased<R> erased{&call_erased<R, const decltype(target)>, &target};
-      return retry_loop(call, next, erased);
+      return retry_loop(call, call.first_decision.get(), erased);
     }
   }
 }

@@ -61,7 +61,7 @@ set(forbidden_symbols
     "nanosleep|sleep_for|this_thread|^usleep$|^sleep$"  # sleeping
     "^malloc$|^calloc$|^realloc$|aligned_alloc|^_Znwm|^_Znam|cxa_allocate_exception"  # the allocator
     "pthread_mutex|_ZNSt5mutex|__atomic_|__tls_get_addr|^_ZTW|^_ZTH"  # locks, atomics, thread-locals
-    "active_flag|testing_word|hook_registry")  # grit's process-wide switches and hooks
+    "active_flag|testing_word|hook_registry|hook_delivery")  # grit's process-wide switches and hooks
 set(problems "")
 foreach(part grit_success grit_success_cold)
   foreach(reloc IN LISTS ${part}_relocs)
