@@ -124,11 +124,23 @@ struct CallState {
   [[no_unique_address]] PassingFlag<Passing> passing;
 };
 
-// What the first attempt has instead of a schedule: the Retrying, and the start time.
+// What the first attempt has instead of a schedule: the Retrying (from which a failure makes the plan and the name),
+// and the start time.
 template <class Config>
 struct FirstState {
   const Config& config;
   typename core_t<Config>::start_point start;
+  [[gnu::always_inline]] plan_t<Config> plan() const { return make_plan(config); }
+  [[gnu::always_inline]] std::string_view name() const { return core_t<Config>::name_of(config); }
+};
+// The same with the plan and the name made already: for the first attempt out of line (first_attempt_out_of_line).
+template <class Core>
+struct PlannedFirstState {
+  const typename Core::plan_type& plan_;
+  std::string_view name_;
+  typename Core::start_point start;
+  [[gnu::always_inline]] const typename Core::plan_type& plan() const { return plan_; }
+  [[gnu::always_inline]] std::string_view name() const { return name_; }
 };
 
 // The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
@@ -284,7 +296,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } catch (const typename Level::exception& e) {
       if (call.passing.get()) throw;
       if constexpr (First) {
-        first_exception<Core, Level>(make_plan(state.config), Core::name_of(state.config), state.start, call, e);
+        first_exception<Core, Level>(state.plan(), state.name(), state.start, call, e);
       } else {
         const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
         next = retry_or_rethrow(state.on_failure(verdict, Core::cause_of_exception(e)), call);
@@ -294,7 +306,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     // of it; the loop waits and tries again.
     if constexpr (!First) {
       state.wait(next);
-    } else if constexpr (Core::inspects_results) {
+    } else if constexpr (Core::inspects_results || std::is_same_v<std::remove_const_t<F>, Erased<R>>) {
       return retry_loop(call, call.first_decision.get(), f, args...);
     } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
       Erased<R> erased{&call_erased<R, F>, &f};
@@ -305,6 +317,23 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
       return retry_loop(call, call.first_decision.get(), erased);
     }
   }
+}
+
+// In an unoptimized build nothing is inlined, so the inline first attempt would be all cost: its catch clauses and
+// hand-over, in every call site. There the first attempt of a function that only throws runs out of line too,
+// reached through one pointer like the retry loop, and shared like it by every call site with the same plan, catch
+// clauses and return type. (The behaviour is the same; tests run both layouts.)
+#if defined(__OPTIMIZE__)
+inline constexpr bool unoptimized_build = false;
+#else
+inline constexpr bool unoptimized_build = true;
+#endif
+template <class Core, bool Passing, class R>
+[[gnu::noinline]] R first_attempt_out_of_line(const typename Core::plan_type& plan, std::string_view name,
+                                              typename Core::start_point start, const Erased<R>& f) {
+  CallState<Core, Passing> call;
+  PlannedFirstState<Core> first{plan, name, start};
+  return attempt_catching<true, true>(catch_clauses<CallState<Core, Passing>>{}, first, call, f);
 }
 
 // The schedule is moved to a local that no opaque call can see, so that its counters can live in registers.
@@ -480,9 +509,17 @@ class Retrying {
       // or with both catch clauses and result filters, needs the flag that lets a give-up pass the outer clauses.
       constexpr bool passing =
           boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
-      detail::CallState<detail::core_t<Retrying>, passing> call;
-      detail::FirstState<Retrying> first{*this, Schedule<Retrying>::start_of_call(*this)};
-      return detail::attempt_catching<true, true>(detail::catch_clauses<decltype(call)>{}, first, call, f, args...);
+      using Core = detail::core_t<Retrying>;
+      if constexpr (detail::unoptimized_build && !inspects_results<R> && sizeof...(Args) == 0 &&
+                    std::is_object_v<std::remove_reference_t<F>>) {
+        const detail::Erased<R> erased{&detail::call_erased<R, std::remove_reference_t<F>>, &f};
+        return detail::first_attempt_out_of_line<Core, passing>(detail::make_plan(*this), Core::name_of(*this),
+                                                                Schedule<Retrying>::start_of_call(*this), erased);
+      } else {
+        detail::CallState<Core, passing> call;
+        detail::FirstState<Retrying> first{*this, Schedule<Retrying>::start_of_call(*this)};
+        return detail::attempt_catching<true, true>(detail::catch_clauses<decltype(call)>{}, first, call, f, args...);
+      }
     }
   }
 
