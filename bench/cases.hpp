@@ -111,6 +111,16 @@ inline Outcome hand_expected() {
   }
 }
 
+// The same loop calling the function through f (a lambda, as grit is given): for the instruction counts only.
+template <class F>
+Outcome hand_expected_via(F f) {
+  for (int attempt = 1;; ++attempt) {
+    Outcome result = f();
+    if (result.has_value() || attempt >= 3) return result;
+    std::this_thread::sleep_for(hand_backoff(attempt));
+  }
+}
+
 inline int hand_zero_wait_throw() {
   for (int attempt = 1;; ++attempt) {
     try {

@@ -29,12 +29,13 @@ echo "callgrind instruction counts (Ir) per call, $n calls each; $($compiler --v
 printf '%-58s %12s %12s %10s %8s\n' "case" "hand loop" "grit" "grit-hand" "ratio"
 printf '%s\n' "$(printf -- '-%.0s' {1..104})"
 status=0
-for c in success_attempts success_stamina success_expected returned_k10; do
+for c in success_attempts success_stamina success_expected returned_k10 expected_via_lambda; do
   case $c in
     success_attempts) label="success: attempts only (RetryOn, Attempts<3>)" ;;
     success_stamina) label="success: stamina defaults (+ Timeout<45s>, one clock read)" ;;
     success_expected) label="success: returned value (RetryOnError)" ;;
     returned_k10) label="returned, zero wait: 10 failures then success" ;;
+    expected_via_lambda) label="(returned value, the hand loop also calling the lambda)" ;;
   esac
   hand=$(count "$c" hand)
   grit=$(count "$c" grit)
