@@ -505,8 +505,9 @@ class Retrying {
       return (*this)(member, args...);
     } else {
       // The call itself: inline, like the hand-written loop it replaces; the caller gets the first attempt and its
-      // catch clauses, everything after a failure is out of line. Only a function with two catch clauses or more,
-      // or with both catch clauses and result filters, needs the flag that lets a give-up pass the outer clauses.
+      // catch clauses, everything after a failure is out of line (in an unoptimized build the first attempt too,
+      // see first_attempt_out_of_line). Only a function with two catch clauses or more, or with both catch clauses
+      // and result filters, needs the flag that lets a give-up pass the outer clauses.
       constexpr bool passing =
           boost::mp11::mp_size<detail::catch_levels<filter_types>>::value + (inspects_results<R> ? 1 : 0) > 1;
       using Core = detail::core_t<Retrying>;
