@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 #include <type_traits>
 #include <vector>
@@ -408,11 +409,28 @@ TEST(Composition, DefaultsAreStaminasAndTheNameIsTheCaller) {
 
 // Made from run-time policies there is no call site to capture: the name says so, and a Name still names it.
 TEST(Composition, ARetryingMadeFromRunTimePoliciesIsUnnamedUnlessNamed) {
-  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>> unnamed{grit::stop::Attempts<>{3}};
-  EXPECT_EQ(unnamed.name(), "<unnamed>");
-  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::Name<"fetch">> named{
+  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::wait::None> unnamed{
       grit::stop::Attempts<>{3}};
+  EXPECT_EQ(unnamed.name(), "<unnamed>");
+  const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::wait::None, grit::Name<"fetch">>
+      named{grit::stop::Attempts<>{3}};
   EXPECT_EQ(named.name(), "fetch");
+
+  // The hooks hear the same names.
+  std::vector<std::string> heard;
+  grit::instrumentation::set_on_retry_hooks({[&](const grit::RetryDetails& d) { heard.emplace_back(d.name); }});
+  const auto fails_once = [] {
+    return [calls = 0]() mutable {
+      if (++calls == 1) throw NetworkError("once");
+      return 1;
+    };
+  };
+  auto first = fails_once();
+  auto second = fails_once();
+  EXPECT_EQ(unnamed(first), 1);
+  EXPECT_EQ(named(second), 1);
+  grit::instrumentation::set_on_retry_hooks({});
+  EXPECT_EQ(heard, (std::vector<std::string>{"<unnamed>", "fetch"}));
 }
 
 TEST(Composition, SeveralStopsWhicheverComesFirst) {

@@ -131,16 +131,16 @@ struct FirstState {
   const Config& config;
   typename core_t<Config>::start_point start;
   [[gnu::always_inline]] plan_t<Config> plan() const { return make_plan(config); }
-  [[gnu::always_inline]] std::string_view name() const { return core_t<Config>::name_of(config); }
+  [[gnu::always_inline]] NameText name() const { return core_t<Config>::name_of(config); }
 };
 // The same with the plan and the name made already: for the first attempt out of line (first_attempt_out_of_line).
 template <class Core>
 struct PlannedFirstState {
   const typename Core::plan_type& plan_;
-  std::string_view name_;
+  NameText name_;
   typename Core::start_point start;
   [[gnu::always_inline]] const typename Core::plan_type& plan() const { return plan_; }
-  [[gnu::always_inline]] std::string_view name() const { return name_; }
+  [[gnu::always_inline]] NameText name() const { return name_; }
 };
 
 // The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
@@ -177,7 +177,7 @@ template <class Call>
 // object) or makes the schedule and its first decision. Out of line, and shared by every Retrying type with the same
 // plan and catch clause.
 template <class Core, class Level, class Call>
-[[gnu::noinline]] void first_exception(const typename Core::plan_type& plan, std::string_view name,
+[[gnu::noinline]] void first_exception(const typename Core::plan_type& plan, NameText name,
                                        typename Core::start_point start, Call& call,
                                        const typename Level::exception& e) {
   const Verdict verdict = verdict_or_rethrow<false>(plan.template policy<typename Level::filter>(), call, e);
@@ -329,7 +329,7 @@ inline constexpr bool unoptimized_build = false;
 inline constexpr bool unoptimized_build = true;
 #endif
 template <class Core, bool Passing, class R>
-[[gnu::noinline]] R first_attempt_out_of_line(const typename Core::plan_type& plan, std::string_view name,
+[[gnu::noinline]] R first_attempt_out_of_line(const typename Core::plan_type& plan, NameText name,
                                               typename Core::start_point start, const Erased<R>& f) {
   CallState<Core, Passing> call;
   PlannedFirstState<Core> first{plan, name, start};

@@ -72,8 +72,8 @@ class ScheduleCore {
   using result_filters = boost::mp11::mp_copy_if<typename Plan::filter_types, detail::is_result_filter>;
   static constexpr bool inspects_results = !boost::mp11::mp_empty<result_filters>::value;
 
-  ScheduleCore(const Plan& plan, std::string_view name, start_point start)
-      : plan_(plan), name_(name), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
+  ScheduleCore(const Plan& plan, NameText name, start_point start)
+      : plan_(plan), name_(name.view()), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
     testing_limit_ =
@@ -185,9 +185,9 @@ class ScheduleCore {
   // The name a schedule needs from its Retrying: none when no sink hears of anything, so that nothing is computed
   // (a default name's length, say) on the way into the retry loop.
   template <class Config>
-  [[gnu::always_inline]] static std::string_view name_of(const Config& config) noexcept {
+  [[gnu::always_inline]] static NameText name_of(const Config& config) noexcept {
     if constexpr (any_sink_wants<retry_event> || any_sink_wants<give_up_event> || any_sink_wants<success_event>)
-      return config.name();
+      return name_text(config.template policy<typename Config::name_type>());
     else
       return {};
   }

@@ -35,12 +35,25 @@ using default_clock = clock::Steady;
 struct CallSiteName {
   using grit_category = category::name;
   CallSite site{};
-  // Inlined: where the Retrying was made in view, the name is a literal and its length folds to a constant.
-  [[gnu::always_inline]] constexpr std::string_view value() const noexcept {
-    const char* name = site.function ? site.function : "<unnamed>";
-    return {name, __builtin_strlen(name)};
+  constexpr const char* text() const noexcept { return site.function ? site.function : "<unnamed>"; }
+  constexpr std::string_view value() const noexcept { return text(); }
+};
+
+// A name as the schedule takes it: a default name is measured there, out of line, not at every call site.
+struct NameText {
+  static constexpr std::size_t unmeasured = static_cast<std::size_t>(-1);
+  const char* data = nullptr;
+  std::size_t size = 0;
+  std::string_view view() const noexcept {
+    return size == unmeasured ? std::string_view(data) : std::string_view(data, size);
   }
 };
+inline NameText name_text(const CallSiteName& name) noexcept { return {name.text(), NameText::unmeasured}; }
+template <class N>
+NameText name_text(const N& name) noexcept {
+  const std::string_view v = name.value();
+  return {v.data(), v.size()};
+}
 
 template <class T>
 using satisfies_filter = mp_bool<FilterPolicy<T>>;
