@@ -112,6 +112,8 @@ inline Outcome hand_expected() {
 }
 
 // The same loop calling the function through f (a lambda, as grit is given): for the instruction counts only.
+// Deliberately a copy: hand_expected written as hand_expected_via(returning_op) compiles (GCC 12) to 20
+// instructions per call instead of 16, which would flatter grit.
 template <class F>
 Outcome hand_expected_via(F f) {
   for (int attempt = 1;; ++attempt) {

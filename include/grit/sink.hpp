@@ -176,16 +176,17 @@ namespace detail {
 // guard, no destructor.)
 using HookDelivery = void (*)(const RetryDetails&) noexcept;
 inline std::atomic<HookDelivery> hook_delivery{nullptr};
+inline void deliver_to_hooks(const RetryDetails& details) noexcept;  // below, after the registry
 
 class HookRegistry {
  public:
   using List = std::vector<RetryHook>;
 
-  void set(List hooks, HookDelivery delivery) {
+  void set(List hooks) {
     auto fresh = Shared<const List>::make(std::move(hooks));
     std::lock_guard lock(mutex_);
     hooks_ = std::move(fresh);
-    hook_delivery.store(hooks_->empty() ? nullptr : delivery, std::memory_order_release);
+    hook_delivery.store(hooks_->empty() ? nullptr : &deliver_to_hooks, std::memory_order_release);
   }
   // A snapshot: hooks set while it is being delivered apply from the next retry on.
   Shared<const List> get() const {
@@ -218,9 +219,7 @@ inline void deliver_to_hooks(const RetryDetails& details) noexcept {
 
 namespace instrumentation {
 // Replaces the process-wide list of retry hooks; `{}` turns them off. Safe from any thread.
-inline void set_on_retry_hooks(std::vector<RetryHook> hooks) {
-  detail::hook_registry().set(std::move(hooks), &detail::deliver_to_hooks);
-}
+inline void set_on_retry_hooks(std::vector<RetryHook> hooks) { detail::hook_registry().set(std::move(hooks)); }
 
 inline std::vector<RetryHook> get_on_retry_hooks() {
   auto hooks = detail::hook_registry().get();
