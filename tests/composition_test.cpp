@@ -87,10 +87,10 @@ static_assert(std::is_same_v<FiveReference::name_type, grit::Name<"five">>);
 
 // Every category at once, in two orders that keep the order within each category.
 using AllAtOnce = grit::Retrying<grit::RetryOn<NetworkError>, grit::RetryOn<ServerError>, grit::stop::Attempts<5>,
-                                 grit::stop::Timeout<30s>, grit::wait::Linear<10ms, 10ms, 1s>, grit::jitter::Equal<>,
+                                 grit::stop::Timeout<30s>, grit::wait::Linear<10ms, 10ms, 1s>, grit::jitter::Equal,
                                  grit::sink::Hooks, grit::testing::VirtualClock, grit::Name<"all">>;
 using AllAtOnceShuffled =
-    grit::Retrying<grit::Name<"all">, grit::testing::VirtualClock, grit::stop::Attempts<5>, grit::jitter::Equal<>,
+    grit::Retrying<grit::Name<"all">, grit::testing::VirtualClock, grit::stop::Attempts<5>, grit::jitter::Equal,
                    grit::RetryOn<NetworkError>, grit::sink::Hooks, grit::stop::Timeout<30s>,
                    grit::wait::Linear<10ms, 10ms, 1s>, grit::RetryOn<ServerError>>;
 static_assert(same_resolution<AllAtOnce, AllAtOnceShuffled>);
@@ -141,8 +141,8 @@ static_assert(std::is_same_v<
 static_assert(std::is_same_v<grit::Retrying<grit::RetryOn<NetworkError>, grit::sink::None>::sink_types, mp_list<>>);
 
 // Result filters make a Retrying inspect returned values; exception filters alone never do.
-static_assert(!Defaults::inspects_results<int>);
-static_assert(grit::Retrying<grit::RetryOnError<>>::inspects_results<int>);
+static_assert(!Defaults::inspects_results);
+static_assert(grit::Retrying<grit::RetryOnError<>>::inspects_results);
 
 // --- the concepts ------------------------------------------------------------------------------------------------
 
@@ -163,13 +163,13 @@ static_assert(grit::WaitPolicy<grit::wait::None>);
 
 static_assert(grit::JitterPolicy<grit::jitter::Additive<>>);
 static_assert(grit::JitterPolicy<grit::jitter::Additive<grit::runtime>>);
-static_assert(grit::JitterPolicy<grit::jitter::Additive<1s, grit::jitter::SeededEngine<42>>>);
-static_assert(grit::JitterPolicy<grit::jitter::Full<>>);
-static_assert(grit::JitterPolicy<grit::jitter::Equal<>>);
-static_assert(grit::JitterPolicy<grit::jitter::Decorrelated<grit::jitter::SeededEngine<>>>);
+static_assert(grit::JitterPolicy<grit::jitter::Full>);
+static_assert(grit::JitterPolicy<grit::jitter::Equal>);
+static_assert(grit::JitterPolicy<grit::jitter::Decorrelated>);
 static_assert(grit::JitterPolicy<grit::jitter::None>);
-static_assert(grit::RandomEngine<grit::jitter::ThreadLocalEngine>);
-static_assert(grit::RandomEngine<grit::jitter::SeededEngine<7>>);
+static_assert(grit::RandomPolicy<grit::random::ThreadLocal>);
+static_assert(grit::RandomPolicy<grit::random::Seeded<7>>);
+static_assert(grit::RandomPolicy<grit::random::Seeded<>>);
 
 static_assert(grit::ClockPolicy<grit::clock::Steady>);
 static_assert(grit::ClockPolicy<grit::testing::VirtualClock>);
@@ -215,7 +215,8 @@ static_assert(!grit::SinkPolicy<grit::clock::Steady>);
 static_assert(!grit::SinkPolicy<int>);
 static_assert(!grit::FilterPolicy<NetworkError>);
 static_assert(!grit::FilterPolicy<grit::stop::Attempts<3>>);
-static_assert(!grit::RandomEngine<int>);
+static_assert(!grit::RandomPolicy<int>);
+static_assert(!grit::RandomPolicy<grit::jitter::Full>);
 
 // --- parameters in the type, or at run time ----------------------------------------------------------------------
 
@@ -237,9 +238,9 @@ static_assert(std::is_empty_v<grit::wait::Linear<10ms, 10ms, 1s>>);
 static_assert(std::is_empty_v<grit::wait::None>);
 static_assert(std::is_empty_v<grit::jitter::Additive<>>);
 static_assert(!std::is_empty_v<grit::jitter::Additive<grit::runtime>>);
-static_assert(std::is_empty_v<grit::jitter::Full<>>);
-static_assert(std::is_empty_v<grit::jitter::Full<grit::jitter::SeededEngine<42>>>);
-static_assert(!std::is_empty_v<grit::jitter::Full<grit::jitter::SeededEngine<>>>);
+static_assert(std::is_empty_v<grit::jitter::Full>);
+static_assert(std::is_empty_v<grit::random::Seeded<42>>);
+static_assert(!std::is_empty_v<grit::random::Seeded<>>);
 static_assert(std::is_empty_v<grit::RetryOn<NetworkError>>);
 static_assert(std::is_empty_v<grit::RetryIf<IsServerError>>);
 static_assert(std::is_empty_v<grit::RetryOnError<>>);

@@ -78,32 +78,39 @@ static_assert(Fib{}.delay(1) == 10ms && Fib{}.delay(2) == 10ms && Fib{}.delay(3)
 static_assert(Fib{}.delay(5) == 50ms && Fib{}.delay(6) == 80ms && Fib{}.delay(7) == 100ms);
 static_assert(Fib{}.delay(1'000'000'000) == 100ms);
 
-// --- jitter: one with its own engine, and a shipped jitter with a user-written engine -------------------------------
+// --- jitter and random: a user jitter with a user random policy, and a shipped jitter with a user random policy -----
 
-// U[delay/2, delay] from a std::minstd_rand seeded at the start of each call: reproducible per call.
+// U[delay/2, delay], drawing through grit::random::Bits (the type-erased draw a non-generic jitter is given).
 struct HalfJitter {
   using grit_category = grit::category::jitter;
-  using state_type = std::minstd_rand;
-  std::uint_fast32_t seed = 2024;
-
-  state_type start() const { return state_type(seed); }
-  nanoseconds apply(nanoseconds delay, const grit::JitterInput&, state_type& engine) const {
-    std::uniform_int_distribution<std::int64_t> draw(delay.count() / 2, delay.count());
-    return nanoseconds(draw(engine));
+  nanoseconds apply(nanoseconds delay, const grit::JitterInput&, grit::random::Bits& bits) const {
+    const auto half = static_cast<std::uint64_t>(delay.count() / 2);
+    return nanoseconds(
+        static_cast<std::int64_t>(half + bits() % (static_cast<std::uint64_t>(delay.count()) - half + 1)));
   }
 };
 static_assert(grit::JitterPolicy<HalfJitter>);
 
-// An engine (grit::RandomEngine) whose first draw is the lowest and every later one the highest.
+// 64 random bits from a std::minstd_rand seeded at the start of each call: reproducible per call.
+struct MinstdRandom {
+  using grit_category = grit::category::random;
+  using state_type = std::minstd_rand;
+  std::uint_fast32_t seed = 2024;
+  state_type start() const { return state_type(seed); }
+  std::uint64_t next(state_type& engine) const { return (std::uint64_t{engine()} << 32) ^ engine(); }
+};
+static_assert(grit::RandomPolicy<MinstdRandom>);
+
+// A random policy whose first draw is the lowest and every later one the highest.
 struct LowThenHigh {
+  using grit_category = grit::category::random;
   struct state_type {
     std::uint64_t draws = 0;
   };
   static constexpr state_type start() noexcept { return {}; }
   static std::uint64_t next(state_type& s) noexcept { return s.draws++ == 0 ? 0 : ~std::uint64_t{0}; }
 };
-static_assert(grit::RandomEngine<LowThenHigh>);
-static_assert(grit::JitterPolicy<grit::jitter::Full<LowThenHigh>>);
+static_assert(grit::RandomPolicy<LowThenHigh>);
 
 // --- sink: counts events ---------------------------------------------------------------------------------------------
 
@@ -264,10 +271,10 @@ TEST(ConceptUserPolicies, WaitFibonacci) {
   EXPECT_EQ(clock.sleeps(), (std::vector<nanoseconds>{10ms, 10ms, 20ms, 30ms, 50ms, 80ms, 100ms, 100ms}));
 }
 
-TEST(ConceptUserPolicies, JitterWithItsOwnEngine) {
+TEST(ConceptUserPolicies, UserJitterWithAUserRandomPolicy) {
   grit::testing::VirtualClock clock;
   using Retry = grit::Retrying<grit::RetryOn<Flaky>, grit::stop::Attempts<6>, grit::wait::Fixed<100ms>, HalfJitter,
-                               grit::sink::None, grit::testing::VirtualClock>;
+                               MinstdRandom, grit::sink::None, grit::testing::VirtualClock>;
   const Retry retry{clock};
   EXPECT_THROW(retry([] { throw Flaky("down"); }), Flaky);
   const auto first = clock.sleeps();
@@ -287,15 +294,15 @@ TEST(ConceptUserPolicies, JitterWithItsOwnEngine) {
 
   // Another seed, other waits.
   grit::testing::VirtualClock other_clock;
-  const Retry reseeded{other_clock, HalfJitter{7}};
+  const Retry reseeded{other_clock, MinstdRandom{7}};
   EXPECT_THROW(reseeded([] { throw Flaky("down"); }), Flaky);
   EXPECT_NE(other_clock.sleeps(), first);
 }
 
-TEST(ConceptUserPolicies, ShippedJitterWithAUserEngine) {
+TEST(ConceptUserPolicies, ShippedJitterWithAUserRandomPolicy) {
   grit::testing::VirtualClock clock;
   using Retry = grit::Retrying<grit::RetryOn<Flaky>, grit::stop::Attempts<4>, grit::wait::Fixed<100ms>,
-                               grit::jitter::Full<LowThenHigh>, grit::sink::None, grit::testing::VirtualClock>;
+                               grit::jitter::Full, LowThenHigh, grit::sink::None, grit::testing::VirtualClock>;
   const Retry retry{clock};
   EXPECT_THROW(retry([] { throw Flaky("down"); }), Flaky);
   // Full jitter is U[0, delay]: the lowest draw gives 0, the highest the whole delay.

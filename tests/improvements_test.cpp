@@ -189,12 +189,12 @@ TEST(ImprovementJitterBeforeCap, AdditiveJitterLargerThanMaxNeverExceedsMax) {
 }
 
 TEST(ImprovementJitterBeforeCap, DecorrelatedJitterNeverExceedsMax) {
-  expect_no_wait_above_max<grit::jitter::Decorrelated<>>(true);
+  expect_no_wait_above_max<grit::jitter::Decorrelated>(true);
 }
 
 TEST(ImprovementJitterBeforeCap, FullAndEqualJitterNeverExceedMax) {
-  expect_no_wait_above_max<grit::jitter::Full<>>(false);
-  expect_no_wait_above_max<grit::jitter::Equal<>>(false);
+  expect_no_wait_above_max<grit::jitter::Full>(false);
+  expect_no_wait_above_max<grit::jitter::Equal>(false);
 }
 
 TEST(ImprovementJitterBeforeCap, FirstWaitKeepsItsJitterBelowTheCap) {

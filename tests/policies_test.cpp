@@ -191,7 +191,13 @@ TEST(WaitNone, AlwaysZero) {
 
 // --- jitter ---------------------------------------------------------------------------------------------------
 
-using Seeded = grit::jitter::SeededEngine<42>;
+// The random bits the jitter tests draw from: a seeded random policy and its per-call state, as a schedule hands
+// them to a jitter.
+struct SeededBits {
+  grit::random::Seeded<42> random;
+  grit::random::Seeded<42>::state_type state = random.start();
+  std::uint64_t operator()() { return random.next(state); }
+};
 
 grit::JitterInput input(std::uint64_t attempt, nanoseconds initial, nanoseconds previous, nanoseconds max) {
   return grit::JitterInput{attempt, initial, previous, max};
@@ -205,9 +211,8 @@ struct DrawnRange {
 };
 
 // Applies a jitter `draws` times to the same delay and input; the smallest and largest waits it gave.
-template <class Jitter>
-DrawnRange draw_range(const Jitter& j, typename Jitter::state_type& state, nanoseconds delay,
-                      const grit::JitterInput& in) {
+template <class Jitter, class Draw>
+DrawnRange draw_range(const Jitter& j, Draw& state, nanoseconds delay, const grit::JitterInput& in) {
   DrawnRange range;
   for (int i = 0; i < draws; ++i) {
     const nanoseconds w = j.apply(delay, in, state);
@@ -218,9 +223,9 @@ DrawnRange draw_range(const Jitter& j, typename Jitter::state_type& state, nanos
 }
 
 TEST(JitterAdditive, AddsUniformZeroToMax) {
-  const grit::jitter::Additive<1s, Seeded> j;
+  const grit::jitter::Additive<1s> j;
   EXPECT_EQ(j.max(), 1s);
-  auto state = j.start();
+  SeededBits state;
   nanoseconds lo = ns_max, hi = nanoseconds::min();
   int below_half = 0;
   for (int i = 0; i < draws; ++i) {
@@ -238,28 +243,28 @@ TEST(JitterAdditive, AddsUniformZeroToMax) {
 }
 
 TEST(JitterAdditive, NoDrawOnceTheDelayReachesTheCap) {
-  const grit::jitter::Additive<1s, Seeded> j;
-  auto state = j.start();
-  const auto before = state.state;
+  const grit::jitter::Additive<1s> j;
+  SeededBits state;
+  const auto before = state.state.state;
   EXPECT_EQ(j.apply(5s, input(7, 100ms, 5s, 5s), state), 5s);
   EXPECT_EQ(j.apply(6s, input(8, 100ms, 5s, 5s), state), 6s);  // returned as is; the schedule caps it
-  EXPECT_EQ(state.state, before) << "the engine was drawn from although no draw could change the capped result";
+  EXPECT_EQ(state.state.state, before) << "the engine was drawn from although no draw could change the capped result";
   // Below the cap it does draw.
   (void)j.apply(4s, input(6, 100ms, 3s, 5s), state);
-  EXPECT_NE(state.state, before);
+  EXPECT_NE(state.state.state, before);
 }
 
 TEST(JitterAdditive, ZeroMaxAddsNothingAndDrawsNothing) {
-  const grit::jitter::Additive<0ms, Seeded> j;
-  auto state = j.start();
-  const auto before = state.state;
+  const grit::jitter::Additive<0ms> j;
+  SeededBits state;
+  const auto before = state.state.state;
   EXPECT_EQ(j.apply(300ms, input(1, 300ms, 300ms, 5s), state), 300ms);
-  EXPECT_EQ(state.state, before);
+  EXPECT_EQ(state.state.state, before);
 }
 
 TEST(JitterAdditive, SaturatesInsteadOfOverflowing) {
-  const grit::jitter::Additive<1s, Seeded> j;
-  auto state = j.start();
+  const grit::jitter::Additive<1s> j;
+  SeededBits state;
   for (int i = 0; i < 100; ++i) {
     const nanoseconds w = j.apply(ns_max - 1ns, input(1, 1ns, 1ns, ns_max), state);
     EXPECT_GE(w, ns_max - 1ns);
@@ -267,8 +272,8 @@ TEST(JitterAdditive, SaturatesInsteadOfOverflowing) {
 }
 
 TEST(JitterFull, UniformZeroToDelay) {
-  const grit::jitter::Full<Seeded> j;
-  auto state = j.start();
+  const grit::jitter::Full j;
+  SeededBits state;
   const auto [lo, hi] = draw_range(j, state, 800ms, input(4, 100ms, 400ms, 5s));
   EXPECT_GE(lo, 0ns);
   EXPECT_LE(hi, 800ms);
@@ -278,8 +283,8 @@ TEST(JitterFull, UniformZeroToDelay) {
 }
 
 TEST(JitterEqual, HalfDelayPlusUniformHalf) {
-  const grit::jitter::Equal<Seeded> j;
-  auto state = j.start();
+  const grit::jitter::Equal j;
+  SeededBits state;
   const auto [lo, hi] = draw_range(j, state, 801ms, input(4, 100ms, 400ms, 5s));
   EXPECT_GE(lo, 400500us);
   EXPECT_LE(hi, 801ms);
@@ -288,8 +293,8 @@ TEST(JitterEqual, HalfDelayPlusUniformHalf) {
 }
 
 TEST(JitterDecorrelated, UniformFromInitialToThreeTimesThePreviousWait) {
-  const grit::jitter::Decorrelated<Seeded> j;
-  auto state = j.start();
+  const grit::jitter::Decorrelated j;
+  SeededBits state;
   // The delay argument is ignored: decorrelated jitter grows from the previous wait.
   const auto [lo, hi] = draw_range(j, state, 7s, input(3, 100ms, 1s, 10s));
   EXPECT_GE(lo, 100ms);
@@ -308,48 +313,48 @@ TEST(JitterDecorrelated, UniformFromInitialToThreeTimesThePreviousWait) {
 
 TEST(JitterNone, ReturnsTheDelay) {
   const grit::jitter::None j;
-  auto state = j.start();
+  SeededBits state;
   EXPECT_EQ(j.apply(123ms, input(1, 100ms, 100ms, 5s), state), 123ms);
   EXPECT_EQ(j.apply(ns_max, input(1, 100ms, 100ms, 5s), state), ns_max);
 }
 
-// --- random engines ---------------------------------------------------------------------------------------------
+// --- random policies ---------------------------------------------------------------------------------------------
 
-template <class Engine>
-std::vector<std::uint64_t> first_draws(const Engine& e, int n) {
+template <class Random>
+std::vector<std::uint64_t> first_draws(const Random& e, int n) {
   auto s = e.start();
   std::vector<std::uint64_t> out;
   for (int i = 0; i < n; ++i) out.push_back(e.next(s));
   return out;
 }
 
-TEST(SeededEngine, SameSeedSameSequenceOnEveryStart) {
-  const grit::jitter::SeededEngine<42> e;
+TEST(SeededRandom, SameSeedSameSequenceOnEveryStart) {
+  const grit::random::Seeded<42> e;
   const auto a = first_draws(e, 64);
   const auto b = first_draws(e, 64);
   EXPECT_EQ(a, b);
-  EXPECT_EQ(a, first_draws(grit::jitter::SeededEngine<42>{}, 64));
+  EXPECT_EQ(a, first_draws(grit::random::Seeded<42>{}, 64));
   // The draws are not constant.
   EXPECT_GT(std::set<std::uint64_t>(a.begin(), a.end()).size(), 60u);
 }
 
-TEST(SeededEngine, DifferentSeedsDifferentSequences) {
-  EXPECT_NE(first_draws(grit::jitter::SeededEngine<42>{}, 8), first_draws(grit::jitter::SeededEngine<43>{}, 8));
-  EXPECT_NE(first_draws(grit::jitter::SeededEngine<0>{}, 8), first_draws(grit::jitter::SeededEngine<1>{}, 8));
+TEST(SeededRandom, DifferentSeedsDifferentSequences) {
+  EXPECT_NE(first_draws(grit::random::Seeded<42>{}, 8), first_draws(grit::random::Seeded<43>{}, 8));
+  EXPECT_NE(first_draws(grit::random::Seeded<0>{}, 8), first_draws(grit::random::Seeded<1>{}, 8));
 }
 
-TEST(SeededEngine, AJitterWithASeededEngineReplaysItsWaits) {
-  const grit::jitter::Additive<1s, Seeded> j;
+TEST(SeededRandom, AJitterDrawingFromASeededPolicyReplaysItsWaits) {
+  const grit::jitter::Additive<1s> j;
   std::vector<nanoseconds> first, second;
-  auto s1 = j.start();
+  SeededBits s1;
   for (int i = 0; i < 32; ++i) first.push_back(j.apply(100ms, input(1, 100ms, 100ms, 5s), s1));
-  auto s2 = j.start();
+  SeededBits s2;
   for (int i = 0; i < 32; ++i) second.push_back(j.apply(100ms, input(1, 100ms, 100ms, 5s), s2));
   EXPECT_EQ(first, second);
 }
 
-TEST(ThreadLocalEngine, DrawsSpreadAndDoNotRepeat) {
-  const grit::jitter::ThreadLocalEngine e;
+TEST(ThreadLocalRandom, DrawsSpreadAndDoNotRepeat) {
+  const grit::random::ThreadLocal e;
   auto s = e.start();
   std::set<std::uint64_t> seen;
   int high_bit = 0;
@@ -361,8 +366,9 @@ TEST(ThreadLocalEngine, DrawsSpreadAndDoNotRepeat) {
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(draws));
   EXPECT_NEAR(high_bit, draws / 2, draws / 20);
 
-  const grit::jitter::Additive<1s> j;  // the default engine
-  auto js = j.start();
+  const grit::jitter::Additive<1s> j;  // drawing from the default random policy, through grit::random::Bits
+  auto state = e.start();
+  grit::random::Bits js(e, state);
   const auto [lo, hi] = draw_range(j, js, 100ms, input(1, 100ms, 100ms, 5s));
   EXPECT_GE(lo, 100ms);
   EXPECT_LE(hi, 1100ms);
@@ -370,13 +376,13 @@ TEST(ThreadLocalEngine, DrawsSpreadAndDoNotRepeat) {
   EXPECT_GT(hi, 1050ms);
 }
 
-TEST(ThreadLocalEngine, ThreadsDrawDifferentSequences) {
-  const auto mine = first_draws(grit::jitter::ThreadLocalEngine{}, 8);
+TEST(ThreadLocalRandom, ThreadsDrawDifferentSequences) {
+  const auto mine = first_draws(grit::random::ThreadLocal{}, 8);
   std::vector<std::uint64_t> theirs;
-  std::thread([&] { theirs = first_draws(grit::jitter::ThreadLocalEngine{}, 8); }).join();
+  std::thread([&] { theirs = first_draws(grit::random::ThreadLocal{}, 8); }).join();
   EXPECT_NE(mine, theirs);
   // The same thread keeps drawing new values: a fresh start does not replay.
-  EXPECT_NE(mine, first_draws(grit::jitter::ThreadLocalEngine{}, 8));
+  EXPECT_NE(mine, first_draws(grit::random::ThreadLocal{}, 8));
 }
 
 // --- stop -------------------------------------------------------------------------------------------------------
@@ -516,8 +522,8 @@ TEST(PlanForms, AnyWaitAnswersAsEachWaitPolicy) {
 template <class Jitter>
 void expect_same_draws(const Jitter& jitter) {
   const auto twin = grit::detail::Twin<Jitter>::of(jitter);
-  auto state = jitter.start();
-  auto twin_state = twin.start();
+  SeededBits state;
+  SeededBits twin_state;
   nanoseconds previous = 100ms;
   for (int n = 1; n <= 200; ++n) {
     const nanoseconds delay = nanoseconds(n * 37'000'000LL % 6'000'000'000LL);
@@ -529,20 +535,19 @@ void expect_same_draws(const Jitter& jitter) {
 }
 
 TEST(PlanForms, AnyJitterDrawsAsEachJitterPolicy) {
-  expect_same_draws(grit::jitter::Additive<1s, Seeded>{});
-  expect_same_draws(grit::jitter::Additive<grit::runtime, Seeded>{250ms});
-  expect_same_draws(grit::jitter::Additive<0s, Seeded>{});
-  expect_same_draws(grit::jitter::Full<Seeded>{});
-  expect_same_draws(grit::jitter::Equal<Seeded>{});
-  expect_same_draws(grit::jitter::Decorrelated<Seeded>{});
-  expect_same_draws(grit::jitter::Full<grit::jitter::SeededEngine<>>{grit::jitter::SeededEngine<>{7}});
+  expect_same_draws(grit::jitter::Additive<1s>{});
+  expect_same_draws(grit::jitter::Additive<grit::runtime>{250ms});
+  expect_same_draws(grit::jitter::Additive<0s>{});
+  expect_same_draws(grit::jitter::Full{});
+  expect_same_draws(grit::jitter::Equal{});
+  expect_same_draws(grit::jitter::Decorrelated{});
   expect_same_draws(grit::jitter::None{});
 }
 
 TEST(PlanForms, RetryingTypesThatDifferInNumbersShareOneScheduleType) {
   using A = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<3>, grit::wait::Fixed<1s>>;
   using B = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<7>,
-                           grit::wait::Linear<1ms, 2ms, 9ms>, grit::jitter::Full<>>;
+                           grit::wait::Linear<1ms, 2ms, 9ms>, grit::jitter::Full>;
   using C = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<>, grit::wait::None,
                            grit::jitter::None>;
   static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<B>>);
@@ -552,6 +557,10 @@ TEST(PlanForms, RetryingTypesThatDifferInNumbersShareOneScheduleType) {
   using E = grit::Retrying<grit::RetryOn<grit_test::TransientError>>;
   static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<D>>);
   static_assert(std::is_same_v<grit::detail::core_t<A>, grit::detail::core_t<E>>);
+  // Every seed too: the seed is a number in the plan.
+  using H = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<3>, grit::random::Seeded<1>>;
+  using I = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::jitter::Equal, grit::random::Seeded<>>;
+  static_assert(std::is_same_v<grit::detail::core_t<H>, grit::detail::core_t<I>>);
   // A user-written stop policy, or another filter, makes another schedule type.
   struct UserStop : grit::stop::Base {};
   using F = grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<3>, UserStop>;
@@ -575,29 +584,46 @@ TEST(PlanForms, AnyStopsAnswersAsTheStopsItStandsFor) {
   using grit::StopContext;
   const auto both = grit::detail::any_stops(grit::stop::Attempts<3>{}, grit::stop::Timeout<1s>{});
   EXPECT_EQ(both.attempt_limit(), 3u);
-  EXPECT_TRUE(both.has_timeout());
-  EXPECT_FALSE(both.should_stop(StopContext{2, 999ms}));
-  EXPECT_EQ(both.time_left(StopContext{2, 400ms}), 600ms);
-  EXPECT_TRUE(both.should_stop(StopContext{3, 0ms}));
-  EXPECT_EQ(both.reason_for(StopContext{3, 0ms}), GiveUpReason::attempts);
-  EXPECT_TRUE(both.should_stop(StopContext{1, 1s}));
-  EXPECT_EQ(both.reason_for(StopContext{1, 1s}), GiveUpReason::timeout);
-  EXPECT_EQ(both.reason_for(StopContext{3, 1s}), GiveUpReason::attempts);  // Attempts is written first
+  EXPECT_TRUE(both.reads_clock());
+  EXPECT_FALSE(both.ask(StopContext{2, 999ms}).stop);
+  EXPECT_EQ(both.ask(StopContext{2, 400ms}).time_left, 600ms);
+  EXPECT_TRUE(both.ask(StopContext{3, 0ms}).stop);
+  EXPECT_EQ(both.ask(StopContext{3, 0ms}).reason, GiveUpReason::attempts);
+  EXPECT_TRUE(both.ask(StopContext{1, 1s}).stop);
+  EXPECT_EQ(both.ask(StopContext{1, 1s}).reason, GiveUpReason::timeout);
+  EXPECT_EQ(both.ask(StopContext{3, 1s}).reason, GiveUpReason::attempts);  // Attempts is written first
 
   const auto timeout_first = grit::detail::any_stops(grit::stop::Timeout<>{2s}, grit::stop::Attempts<>{4},
                                                      grit::stop::Attempts<9>{}, grit::stop::Timeout<5s>{});
   EXPECT_EQ(timeout_first.attempt_limit(), 4u);                                    // the least limit
-  EXPECT_EQ(timeout_first.time_left(StopContext{1, 500ms}), 1500ms);               // the least timeout
-  EXPECT_EQ(timeout_first.reason_for(StopContext{4, 2s}), GiveUpReason::timeout);  // Timeout is written first
+  EXPECT_EQ(timeout_first.ask(StopContext{1, 500ms}).time_left, 1500ms);           // the least timeout
+  EXPECT_EQ(timeout_first.ask(StopContext{4, 2s}).reason, GiveUpReason::timeout);  // Timeout is written first
 
   const auto attempts_only = grit::detail::any_stops(grit::stop::Attempts<5>{});
-  EXPECT_FALSE(attempts_only.has_timeout());  // the schedule then never reads the clock
-  EXPECT_EQ(attempts_only.time_left(StopContext{1, 10s}), ns_max);
-  EXPECT_FALSE(attempts_only.should_stop(StopContext{4, ns_max}));
+  EXPECT_FALSE(attempts_only.reads_clock());  // the schedule then never reads the clock
+  EXPECT_EQ(attempts_only.ask(StopContext{1, 10s}).time_left, ns_max);
+  EXPECT_FALSE(attempts_only.ask(StopContext{4, ns_max}).stop);
 
   const auto never = grit::detail::any_stops(grit::stop::Never{});
   EXPECT_EQ(never.attempt_limit(), grit::stop::no_limit);
-  EXPECT_FALSE(never.should_stop(StopContext{u64_max - 1, ns_max}));
+  EXPECT_FALSE(never.ask(StopContext{u64_max - 1, ns_max}).stop);
+}
+
+// With a user-written stop policy, the stops are asked one by one in the order written (detail::StopList).
+TEST(PlanForms, AStopListAsksEachStopInOrder) {
+  using grit::GiveUpReason;
+  using grit::StopContext;
+  struct AtTwo : grit::stop::Base {
+    bool should_stop(const StopContext& c) const { return c.attempt >= 2; }
+  };
+  const auto list = grit::detail::stops_of(grit::stop::Timeout<1s>{}, AtTwo{}, grit::stop::Attempts<2>{});
+  static_assert(!std::is_same_v<std::remove_const_t<decltype(list)>, grit::detail::AnyStops>);
+  EXPECT_TRUE(list.reads_clock());
+  EXPECT_EQ(list.attempt_limit(), 2u);
+  EXPECT_FALSE(list.ask(StopContext{1, 200ms}).stop);
+  EXPECT_EQ(list.ask(StopContext{1, 200ms}).time_left, 800ms);
+  EXPECT_EQ(list.ask(StopContext{2, 0ms}).reason, GiveUpReason::stopped);  // AtTwo is written before Attempts
+  EXPECT_EQ(list.ask(StopContext{2, 1s}).reason, GiveUpReason::timeout);   // and Timeout before both
 }
 
 }  // namespace

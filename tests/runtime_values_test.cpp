@@ -112,39 +112,42 @@ TEST(RuntimeValues, Linear) {
   expect_same_delays(grit::wait::Linear<100ms, runtime, 1s>{25ms}, grit::wait::Linear<100ms, 25ms, 1s>{});
 }
 
-template <class A, class B>
-void expect_same_draws(const A& a, const B& b) {
-  auto sa = a.start();
-  auto sb = b.start();
+// Two jitters drawing from two random policies: the same waits, draw for draw.
+template <class A, class RA, class B, class RB>
+void expect_same_draws(const A& a, const RA& ra, const B& b, const RB& rb) {
+  auto sa = ra.start();
+  auto sb = rb.start();
+  grit::random::Bits da(ra, sa), db(rb, sb);
   for (int i = 0; i < 200; ++i) {
     const grit::JitterInput in{1, 100ms, 100ms, 5s};
-    ASSERT_EQ(a.apply(100ms, in, sa), b.apply(100ms, in, sb)) << i;
+    ASSERT_EQ(a.apply(100ms, in, da), b.apply(100ms, in, db)) << i;
   }
 }
 
-TEST(RuntimeValues, AdditiveAndSeededEngine) {
-  using Seeded42 = grit::jitter::SeededEngine<42>;
-  expect_same_draws(grit::jitter::Additive<runtime, Seeded42>{1s}, grit::jitter::Additive<1s, Seeded42>{});
-  expect_same_draws(grit::jitter::Additive<1s, grit::jitter::SeededEngine<>>{grit::jitter::SeededEngine<>{42}},
-                    grit::jitter::Additive<1s, Seeded42>{});
-  expect_same_draws(grit::jitter::Additive<runtime, grit::jitter::SeededEngine<>>{1s, grit::jitter::SeededEngine<>{42}},
-                    grit::jitter::Additive<1s, Seeded42>{});
+TEST(RuntimeValues, AdditiveAndSeededRandom) {
+  using Seeded42 = grit::random::Seeded<42>;
+  expect_same_draws(grit::jitter::Additive<runtime>{1s}, Seeded42{}, grit::jitter::Additive<1s>{}, Seeded42{});
+  expect_same_draws(grit::jitter::Additive<1s>{}, grit::random::Seeded<>{42}, grit::jitter::Additive<1s>{}, Seeded42{});
+  expect_same_draws(grit::jitter::Additive<runtime>{1s}, grit::random::Seeded<>{42}, grit::jitter::Additive<1s>{},
+                    Seeded42{});
   EXPECT_EQ(grit::jitter::Additive<runtime>{250ms}.max(), 250ms);
 
-  // The run-time engine matches its twin draw for draw.
-  const grit::jitter::SeededEngine<> e{42};
+  // The run-time seed matches its twin draw for draw.
+  const grit::random::Seeded<> e{42};
   const Seeded42 twin;
   auto s = e.start();
   auto t = twin.start();
   for (int i = 0; i < 100; ++i) ASSERT_EQ(e.next(s), twin.next(t));
   // Another seed, another sequence.
-  auto u = grit::jitter::SeededEngine<>{43}.start();
+  auto u = grit::random::Seeded<>{43}.start();
   auto v = twin.start();
-  EXPECT_NE(grit::jitter::SeededEngine<>::next(u), Seeded42::next(v));
+  EXPECT_NE(grit::random::Seeded<>::next(u), Seeded42::next(v));
 
   // A run-time Additive with the default engine stays in range.
   const grit::jitter::Additive<runtime> j{300ms};
-  auto js = j.start();
+  const grit::random::ThreadLocal random;
+  auto state = random.start();
+  grit::random::Bits js(random, state);
   for (int i = 0; i < 1000; ++i) {
     const nanoseconds w = j.apply(100ms, {1, 100ms, 100ms, 5s}, js);
     ASSERT_GE(w, 100ms);
@@ -192,19 +195,21 @@ TEST(RuntimeRetrying, PoliciesNotGivenAreDefaultMade) {
 }
 
 TEST(RuntimeRetrying, BehavesExactlyAsItsCompileTimeTwin) {
-  using Engine = grit::jitter::SeededEngine<7>;
-  using CompileTime =
-      grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Attempts<8>, grit::stop::Timeout<20s>,
-                     grit::wait::Exponential<100ms, 5s, 1.5>, grit::jitter::Additive<1s, Engine>, VirtualClock>;
+  using CompileTime = grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Attempts<8>, grit::stop::Timeout<20s>,
+                                     grit::wait::Exponential<100ms, 5s, 1.5>, grit::jitter::Additive<1s>,
+                                     grit::random::Seeded<7>, VirtualClock>;
   using RunTime = grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Attempts<>, grit::stop::Timeout<>,
-                                 grit::wait::Exponential<runtime, runtime, runtime>,
-                                 grit::jitter::Additive<runtime, grit::jitter::SeededEngine<>>, VirtualClock>;
+                                 grit::wait::Exponential<runtime, runtime, runtime>, grit::jitter::Additive<runtime>,
+                                 grit::random::Seeded<>, VirtualClock>;
   for (nanoseconds attempt_time : {nanoseconds(0), nanoseconds(1s), nanoseconds(3s)}) {
     VirtualClock c1, c2;
     const CompileTime a{c1};
-    const RunTime b{grit::wait::Exponential<runtime, runtime, runtime>{100ms, 5s, 1.5}, grit::stop::Timeout<>{20s},
-                    grit::jitter::Additive<runtime, grit::jitter::SeededEngine<>>{1s, grit::jitter::SeededEngine<>{7}},
-                    grit::stop::Attempts<>{8}, c2};
+    const RunTime b{grit::wait::Exponential<runtime, runtime, runtime>{100ms, 5s, 1.5},
+                    grit::stop::Timeout<>{20s},
+                    grit::jitter::Additive<runtime>{1s},
+                    grit::random::Seeded<>{7},
+                    grit::stop::Attempts<>{8},
+                    c2};
     int calls_a = 0, calls_b = 0;
     EXPECT_THROW(a([&] {
                    ++calls_a;
@@ -333,8 +338,8 @@ TEST(Sizes, CompileTimePoliciesAreEmpty) {
   EXPECT_TRUE(std::is_empty_v<grit::wait::Fixed<1s>>);
   EXPECT_TRUE((std::is_empty_v<grit::wait::Linear<1ms, 1ms, 1s>>));
   EXPECT_TRUE(std::is_empty_v<grit::jitter::Additive<>>);
-  EXPECT_TRUE((std::is_empty_v<grit::jitter::Additive<1s, grit::jitter::SeededEngine<42>>>));
-  EXPECT_TRUE(std::is_empty_v<grit::jitter::Full<>>);
+  EXPECT_TRUE(std::is_empty_v<grit::random::Seeded<42>>);
+  EXPECT_TRUE(std::is_empty_v<grit::jitter::Full>);
   EXPECT_TRUE(std::is_empty_v<grit::RetryOn<TransientError>>);
   EXPECT_TRUE(std::is_empty_v<grit::sink::Hooks>);
   EXPECT_TRUE(std::is_empty_v<grit::clock::Steady>);

@@ -309,8 +309,8 @@ TEST(Schedule, SchedulesOfOneRetryingAreIndependent) {
 }
 
 TEST(Schedule, SeededJitterReplaysPerSchedule) {
-  const grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Never,
-                       grit::jitter::Additive<1s, grit::jitter::SeededEngine<42>>, grit::sink::None>
+  const grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Never, grit::jitter::Additive<1s>,
+                       grit::random::Seeded<42>, grit::sink::None>
       retry;
   std::vector<nanoseconds> first, second;
   auto a = retry.schedule();

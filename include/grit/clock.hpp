@@ -1,19 +1,33 @@
-// Clock policies: where "now" comes from and how a wait is carried out.
+// Clock policies: where "now" comes from and how a wait is carried out. Default: clock::Steady;
+// testing::VirtualClock (testing.hpp) is the one tests use.
 //
-// A clock policy provides `now()` (whose differences convert to std::chrono::nanoseconds),
-// `sleep_for(nanoseconds)`, and `is_steady`. `testing::VirtualClock` (testing.hpp) is the one tests use.
+// The ClockPolicy concept. A type C is a clock policy when, for `const C c` and `nanoseconds d`:
+//   1. `C::grit_category` is `grit::category::clock`;
+//   2. C is move-constructible;
+//   3. `c.now()` returns a time point whose differences convert to `std::chrono::nanoseconds`;
+//   4. `c.sleep_for(d)` carries out a wait of d;
+//   5. `C::is_steady` converts to bool: whether now() never goes back (a stop::Timeout needs it).
+// The smallest clock policy (a manual clock for a simulation):
+//
+//   struct ManualClock {
+//     using grit_category = grit::category::clock;
+//     static constexpr bool is_steady = true;
+//     grit::nanoseconds* time;
+//     grit::nanoseconds now() const { return *time; }
+//     void sleep_for(grit::nanoseconds d) const { *time += d; }
+//   };
 #pragma once
 
 #include <chrono>
 #include <concepts>
 #include <thread>
 
-#include "detail/category.hpp"
+#include "category.hpp"
 
 namespace grit {
 
 template <class C>
-concept ClockPolicy = std::same_as<typename C::grit_category, category::clock> &&
+concept ClockPolicy = std::same_as<typename C::grit_category, category::clock> && std::move_constructible<C> &&
     requires(const C& c, std::chrono::nanoseconds d) {
   {std::chrono::duration_cast<std::chrono::nanoseconds>(c.now() - c.now())};
   c.sleep_for(d);

@@ -1,14 +1,33 @@
-// Filter policies: which failures are transient. A Retrying needs at least one; a failure that no filter
-// accepts reaches the caller at once, unchanged. Filters are consulted in the order written; the first that
-// says "retry" decides.
+// Filter policies: which failures are transient. A Retrying needs at least one; a failure that no filter accepts
+// reaches the caller at once, unchanged. Filters are consulted in the order written; the first that says "retry"
+// decides. Cancellation (grit::Cancelled, std::errc::operation_canceled, a type with `grit_is_cancellation`) is
+// never retried, whatever a filter says.
 //
-// An exception filter names the types it catches (`using exception_types = boost::mp11::mp_list<E...>`) and
-// provides `Verdict classify(const E&) const` for each. A result filter sets `is_result_filter = true` and provides
-// `template <class R> static constexpr bool accepts` and `Verdict classify_result(const R&) const`.
-// Predicates return `bool`, or a duration: the exact next wait (e.g. from a Retry-After header). A negative
-// duration means "do not retry" (gRPC's pushback rule). Cancellation is never retried, whatever a filter says.
+// Predicates return `bool`, a std::chrono duration (the exact next wait, e.g. from a Retry-After header; a negative
+// one means "do not retry", gRPC's pushback rule) or a `grit::Verdict`.
+//
+// The FilterPolicy concept: an exception filter or a result filter. A type F is an exception filter when:
+//   1. `F::grit_category` is `grit::category::filter`, and F is move-constructible;
+//   2. `F::exception_types` is a `boost::mp11::mp_list<E...>` of the exception types it catches;
+//   3. for each E, `f.classify(e)` (with `const F f`, `const E e`) returns a `grit::Verdict`.
+// A type F is a result filter when 1 holds and:
+//   2. `F::is_result_filter` is true;
+//   3. `F::template accepts<R>` says whether it can inspect a returned R;
+//   4. `f.classify_result(r)` returns a `grit::Verdict` for such an R (give up = return r to the caller).
+// The smallest exception filter:
+//
+//   struct RetryOnTimeouts {
+//     using grit_category = grit::category::filter;
+//     using exception_types = boost::mp11::mp_list<std::system_error>;
+//     grit::Verdict classify(const std::system_error& e) const {
+//       return e.code() == std::errc::timed_out ? grit::Verdict::retry() : grit::Verdict::give_up();
+//     }
+//   };
 #pragma once
 
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/bind.hpp>
+#include <boost/mp11/function.hpp>
 #include <boost/mp11/list.hpp>
 #include <chrono>
 #include <concepts>
@@ -18,8 +37,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "detail/category.hpp"
-#include "detail/values.hpp"
+#include "category.hpp"
+#include "detail/arithmetic.hpp"
+#include "values.hpp"
 
 namespace grit {
 
@@ -180,11 +200,12 @@ struct AnyError {
 }  // namespace detail
 
 template <class F>
-concept ExceptionFilter = std::same_as<typename F::grit_category, category::filter> &&
+concept ExceptionFilter = std::same_as<typename F::grit_category, category::filter> && std::move_constructible<F> &&
     boost::mp11::mp_is_list<typename F::exception_types>::value;
 
 template <class F>
-concept ResultFilter = std::same_as<typename F::grit_category, category::filter> && F::is_result_filter;
+concept ResultFilter =
+    std::same_as<typename F::grit_category, category::filter> && std::move_constructible<F> && F::is_result_filter;
 
 template <class F>
 concept FilterPolicy = ExceptionFilter<F> || ResultFilter<F>;
@@ -294,4 +315,50 @@ class RetryOnResult : public detail::PredicateHolder<Pred> {
 template <class Pred>
 RetryOnResult(Pred) -> RetryOnResult<Pred>;
 
+// --- What drivers need of a Retrying's filters --------------------------------------------------------------------
+namespace detail {
+
+template <class T>
+using is_exception_filter = boost::mp11::mp_bool<ExceptionFilter<T>>;
+template <class T>
+using is_result_filter = boost::mp11::mp_bool<ResultFilter<T>>;
+
+// One catch clause: filter F catching E.
+template <class F, class E>
+struct Level {
+  using filter = F;
+  using exception = E;
+};
+template <class F>
+using levels_of = boost::mp11::mp_transform_q<boost::mp11::mp_bind_front<Level, F>, typename F::exception_types>;
+// The catch clauses of a list of filters, in the order written.
+template <class Filters>
+using catch_levels =
+    boost::mp11::mp_apply<boost::mp11::mp_append,
+                          boost::mp11::mp_transform<levels_of, boost::mp11::mp_copy_if<Filters, is_exception_filter>>>;
+
+template <class Filters>
+using result_filters_of = boost::mp11::mp_copy_if<Filters, is_result_filter>;
+
+template <class F>
+using inspects_errors_only = boost::mp11::mp_bool < requires {
+  requires F::inspects_errors_only;
+}
+> ;
+// Whether every result filter looks only at errors (RetryOnError), so that a value holding none needs no verdict.
+template <class ResultFilters>
+inline constexpr bool errors_only = boost::mp11::mp_all_of<ResultFilters, inspects_errors_only>::value;
+
+// The verdict of result filters F... on a returned value: the first that says "retry" decides. `policies` is
+// anything that has policy<F>() (a Retrying, a plan). A fold, not a capturing lambda: the result's address is never
+// taken, so a small result stays in registers.
+template <class... F, class Policies, class R>
+[[gnu::always_inline]] inline Verdict result_verdict(boost::mp11::mp_list<F...>, const Policies& policies,
+                                                     const R& result) {
+  Verdict verdict = Verdict::give_up();
+  (void)(((verdict = policies.template policy<F>().classify_result(result)).retries() || ...));
+  return verdict;
+}
+
+}  // namespace detail
 }  // namespace grit

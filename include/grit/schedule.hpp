@@ -1,6 +1,6 @@
-// The schedule: the one place where the retry decision is made. One Schedule lives for one call; every driver
-// (the call operator, and later the async ones) asks it "this attempt failed: give up, or retry after how long?"
-// and only carries out the answer. Drive it by hand, the C++ form of stamina's retry_context:
+// The schedule: the one place where the retry decision is made. One schedule lives for one call; every driver
+// (the call operator, and the async ones) asks it "this attempt failed: give up, or retry after how long?" and only
+// carries out the answer. Drive it by hand, the C++ form of stamina's retry_context:
 //
 //   HttpRetry retry;
 //   auto schedule = retry.schedule();   // the call starts now (a Timeout counts from here)
@@ -13,6 +13,9 @@
 //       schedule.wait(next);                             // the clock policy's sleep
 //     }
 //   }
+//
+// A returned failure goes to `schedule.on_result(value)`; a failure classified by other means to
+// `schedule.on_failure(verdict, cause)`; after a success, `schedule.on_success()` tells the sinks.
 #pragma once
 
 #include <algorithm>
@@ -26,9 +29,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/category.hpp"
 #include "detail/plan.hpp"
-#include "detail/policies.hpp"
 #include "filter.hpp"
+#include "name.hpp"
+#include "random.hpp"
 #include "sink.hpp"
 #include "stop.hpp"
 #include "switches.hpp"
@@ -54,30 +59,33 @@ class Decision {
 
 namespace detail {
 
-// The decision itself, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies
-// shares one copy of it, whatever the numbers in their types. Schedule<Config> makes it from a Retrying.
+// The decision, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies shares one
+// copy of it, whatever the numbers in their types. In order: the switches, the stops, the wait, the jitter, the
+// deadline clamp, the sinks.
 template <class Plan>
 class ScheduleCore {
-  using stop_types = typename Plan::stop_types;
+  using stops_type = typename Plan::stops_type;
   using sink_types = typename Plan::sink_types;
-  using jitter_type = typename Plan::jitter_type;
-  using clock_type = typename Plan::clock_type;
-  static constexpr bool uses_clock = boost::mp11::mp_any_of<stop_types, detail::uses_clock>::value;
-  using time_point = std::conditional_t<uses_clock, decltype(std::declval<const clock_type&>().now()), detail::Empty>;
+  using time_point = std::conditional_t<stops_type::uses_clock,
+                                        decltype(std::declval<const typename Plan::clock_type&>().now()), Empty>;
 
  public:
   using plan_type = Plan;
   using start_point = time_point;
-  // The filters that inspect returned values; a driver with none has no result to look at.
-  using result_filters = boost::mp11::mp_copy_if<typename Plan::filter_types, detail::is_result_filter>;
+  using result_filters = result_filters_of<typename Plan::filter_types>;
   static constexpr bool inspects_results = !boost::mp11::mp_empty<result_filters>::value;
+  // Whether any sink reads a failure's Cause (else drivers pass an empty one, and a returned failure's address is
+  // never taken), or hears of anything at all (else the schedule needs no name).
+  static constexpr bool reads_causes = any_wants<RetryDetails>(sink_types{}) || any_wants<GiveUpDetails>(sink_types{});
+  static constexpr bool notifies_success = any_wants<SuccessDetails>(sink_types{});
+  static constexpr bool hears_anything = reads_causes || notifies_success;
 
   ScheduleCore(const Plan& plan, NameText name, start_point start)
-      : plan_(plan), name_(name.view()), start_(start), jitter_state_(jitter().start()), active_(is_active()) {
+      : plan_(plan), name_(name.view()), start_(start), random_state_(plan_.random().start()), active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
-    testing_limit_ =
-        testing.settings.cap ? std::min(testing.settings.attempts, attempt_limit()) : testing.settings.attempts;
+    const std::uint64_t limit = plan_.stops().attempt_limit();
+    testing_limit_ = testing.settings.cap ? std::min(testing.settings.attempts, limit) : testing.settings.attempts;
   }
 
   // The attempt now running (before a failure is reported) or just failed, from 1.
@@ -86,11 +94,11 @@ class ScheduleCore {
   [[gnu::always_inline]] nanoseconds waited() const noexcept { return waited_; }
 
   // The heart of grit: a failure that a filter judged retryable (`verdict`) happened; give up or retry, and after
-  // how long. Notifies the sinks. `cause` must refer to the live failure.
+  // how long. Notifies the sinks. `cause` must refer to the live failure. Out of line: shared by every call site.
   Decision on_failure(Verdict verdict, const Cause& cause) { return decide(verdict, cause); }
 
   // The same decision, inlined into the caller: for a driver whose failures cost little (returned values), so that
-  // a plan known at compile time folds into its loop. Out of line (on_failure) it is shared by every call site.
+  // a plan known at compile time folds into its loop.
   [[gnu::always_inline]] Decision decide(Verdict verdict, const Cause& cause) {
     if (!verdict.retries()) return Decision::give_up();
     // The switches as they were when the schedule was made (for the call operator: when the first attempt failed),
@@ -101,22 +109,18 @@ class ScheduleCore {
     if (testing_) {
       if (attempt_ >= testing_limit_) return give_up(GiveUpReason::attempts, cause);
     } else {
-      const StopContext context{attempt_, elapsed()};
-      bool stop = false;
-      GiveUpReason reason{};
-      ask_stops(stop_indices{}, context, stop, reason, time_left);
-      if (stop) [[unlikely]]
-        return give_up(reason, cause);
+      const StopAnswer stops = plan_.stops().ask(StopContext{attempt_, elapsed()});
+      // Unlikely: keeps the retry loop's body together (docs/performance.md §1.2: 1.16 x against 1.80 x).
+      if (stops.stop) [[unlikely]]
+        return give_up(stops.reason, cause);
+      time_left = stops.time_left;
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
     }
 
     nanoseconds wait = testing_ ? nanoseconds::zero() : verdict.has_exact_wait() ? verdict.exact_wait() : backoff();
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
-    if constexpr (any_sink_wants<retry_event>) {
-      const RetryDetails details{name_, attempt_, wait, waited_, cause};
-      notify<retry_event>(details);
-    }
+    if constexpr (any_wants<RetryDetails>(sink_types{})) notify(RetryDetails{name_, attempt_, wait, waited_, cause});
     waited_ = detail::saturating_add(waited_, wait);
     previous_wait_ = wait;
     if (attempt_ != std::numeric_limits<std::uint64_t>::max()) ++attempt_;
@@ -126,7 +130,7 @@ class ScheduleCore {
   // Inside a catch block: classifies the exception being handled with the filters, then decides.
   Decision on_exception() {
     Decision decision;
-    classify_current<levels>(decision);
+    classify_current<catch_levels<typename Plan::filter_types>>(decision);
     return decision;
   }
 
@@ -139,16 +143,7 @@ class ScheduleCore {
   // The verdict of the result filters on a returned value.
   template <class R>
   [[gnu::always_inline]] Verdict classify_result(const R& result) const {
-    return classify_result_with(result_filters{}, plan_, result);
-  }
-  // The first result filter that says "retry" decides. (A fold, not a capturing lambda: the result's address is
-  // never taken, so a small result stays in registers.)
-  template <class... F, class Policies, class R>
-  [[gnu::always_inline]] static Verdict classify_result_with(boost::mp11::mp_list<F...>, const Policies& policies,
-                                                             const R& result) {
-    Verdict verdict = Verdict::give_up();
-    (void)(((verdict = policies.template policy<F>().classify_result(result)).retries() || ...));
-    return verdict;
+    return result_verdict(result_filters{}, plan_, result);
   }
 
   // The filter of a catch clause.
@@ -159,93 +154,33 @@ class ScheduleCore {
 
   // Carries out a retry decision with the clock policy.
   [[gnu::always_inline]] void wait(Decision decision) const {
-    if (decision) plan_.template get<Plan::clock_index>().sleep_for(decision.wait());
-  }
-
-  // Whether any sink reads a failure's Cause; a driver passes an empty Cause otherwise, so that a returned failure
-  // never has its address taken (and can stay in registers).
-  static constexpr bool reads_causes() { return any_sink_wants<retry_event> || any_sink_wants<give_up_event>; }
-  // A failure's Cause, or an empty one when no sink reads it: then a returned failure's address is never taken.
-  template <class E>
-  [[gnu::always_inline]] static Cause cause_of_exception(const E& e) noexcept {
-    if constexpr (reads_causes())
-      return Cause::of_exception(e);
-    else
-      return Cause{};
-  }
-  template <class R>
-  [[gnu::always_inline]] static Cause cause_of_value(const R& result) noexcept {
-    if constexpr (reads_causes())
-      return Cause::of_value(result);
-    else
-      return Cause{};
-  }
-
-  // The name a schedule needs from its Retrying: none when no sink hears of anything. Handed over unmeasured
-  // (NameText): a default name is measured in the schedule, not at the call site.
-  template <class Config>
-  [[gnu::always_inline]] static NameText name_of(const Config& config) noexcept {
-    if constexpr (any_sink_wants<retry_event> || any_sink_wants<give_up_event> || any_sink_wants<success_event>)
-      return name_text(config.template policy<typename Config::name_type>());
-    else
-      return {};
+    if (decision) plan_.clock().sleep_for(decision.wait());
   }
 
   // Reports success; sinks hear of it if retries were needed.
   void on_success() {
-    if constexpr (any_sink_wants<success_event>) {
-      if (attempt_ > 1) notify<success_event>(SuccessDetails{name_, attempt_, waited_});
+    if constexpr (notifies_success) {
+      if (attempt_ > 1) notify(SuccessDetails{name_, attempt_, waited_});
     }
   }
 
  private:
-  using levels = detail::catch_levels<typename Plan::filter_types>;
-  using stop_indices = std::make_index_sequence<boost::mp11::mp_size<stop_types>::value>;
   using sink_indices = std::make_index_sequence<boost::mp11::mp_size<sink_types>::value>;
 
-  struct retry_event {};
-  struct give_up_event {};
-  struct success_event {};
-
-  template <class S, class Event>
-  static constexpr bool wants() {
-    if constexpr (std::is_same_v<Event, retry_event>)
-      return detail::wants_retry_scheduled<S>;
-    else if constexpr (std::is_same_v<Event, give_up_event>)
-      return detail::wants_gave_up<S>;
-    else
-      return detail::wants_success<S>;
-  }
-  template <class Event, class... S>
-  static constexpr bool any_wants(boost::mp11::mp_list<S...>) {
-    return (wants<S, Event>() || ...);
-  }
-  template <class Event>
-  static constexpr bool any_sink_wants = any_wants<Event>(sink_types{});
-
-  [[gnu::always_inline]] const jitter_type& jitter() const noexcept { return plan_.template get<Plan::jitter_index>(); }
-
-  template <class Event, class Details>
+  template <class Details>
   [[gnu::always_inline]] void notify(const Details& details) const noexcept {
-    notify_each<Event>(sink_indices{}, details);
+    notify_each(sink_indices{}, details);
   }
   // A fold over the sinks, not mp_for_each: no lambda, and nothing default-made (a sink may hold run-time state).
-  template <class Event, std::size_t... K, class Details>
+  template <std::size_t... K, class Details>
   void notify_each(std::index_sequence<K...>, const Details& details) const noexcept {
-    (notify_one<Event, K>(details), ...);
+    (notify_one<K>(details), ...);
   }
-  template <class Event, std::size_t K, class Details>
+  template <std::size_t K, class Details>
   [[gnu::always_inline]] void notify_one(const Details& details) const noexcept {
-    using S = boost::mp11::mp_at_c<sink_types, K>;
-    if constexpr (wants<S, Event>()) {
+    if constexpr (wants<boost::mp11::mp_at_c<sink_types, K>, Details>()) {
       try {
-        const S& sink = plan_.template get<Plan::sinks_index + K>();
-        if constexpr (std::is_same_v<Event, retry_event>)
-          sink.retry_scheduled(details);
-        else if constexpr (std::is_same_v<Event, give_up_event>)
-          sink.gave_up(details);
-        else
-          sink.succeeded_after_retries(details);
+        deliver(plan_.template sink<K>(), details);
       } catch (...) {
         // An instrumentation failure never replaces the user's failure or result.
       }
@@ -253,71 +188,38 @@ class ScheduleCore {
   }
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
-    if constexpr (any_sink_wants<give_up_event>)
-      notify<give_up_event>(GiveUpDetails{name_, attempt_, waited_, reason, cause});
+    if constexpr (any_wants<GiveUpDetails>(sink_types{}))
+      notify(GiveUpDetails{name_, attempt_, waited_, reason, cause});
     return Decision::give_up();
   }
 
-  // Every stop policy is asked, in order: the first that says stop gives the reason; the time left is the least.
-  template <std::size_t... I>
-  [[gnu::always_inline]] void ask_stops(std::index_sequence<I...>, const StopContext& context, bool& stop,
-                                        GiveUpReason& reason, nanoseconds& time_left) const {
-    ((!stop && plan_.template get<Plan::stops_index + I>().should_stop(context)
-          ? (void)(stop = true, reason = reason_of<I>(context))
-          : (void)0,
-      time_left = std::min(time_left, plan_.template get<Plan::stops_index + I>().time_left(context))),
-     ...);
-  }
-
-  // A stop's reason: its own, or, for one that stands for several (detail::AnyStops), the one that applies.
-  template <std::size_t I>
-  [[gnu::always_inline]] GiveUpReason reason_of(const StopContext& context) const {
-    const auto& s = plan_.template get<Plan::stops_index + I>();
-    if constexpr (requires { s.reason_for(context); })
-      return s.reason_for(context);
-    else
-      return boost::mp11::mp_at_c<stop_types, I>::reason;
-  }
-  // Whether a stop reads the time now: one that may (detail::AnyStops) says so at run time.
-  template <std::size_t... I>
-  [[gnu::always_inline]] bool reads_clock(std::index_sequence<I...>) const {
-    return (... || reads_clock_at<I>());
-  }
-  template <std::size_t I>
-  [[gnu::always_inline]] bool reads_clock_at() const {
-    const auto& s = plan_.template get<Plan::stops_index + I>();
-    if constexpr (requires { s.has_timeout(); })
-      return s.has_timeout();
-    else
-      return boost::mp11::mp_at_c<stop_types, I>::uses_clock;
-  }
-
-  template <std::size_t... I>
-  [[gnu::always_inline]] std::uint64_t attempt_limit_of(std::index_sequence<I...>) const {
-    std::uint64_t limit = stop::no_limit;
-    ((limit = std::min(limit, plan_.template get<Plan::stops_index + I>().attempt_limit())), ...);
-    return limit;
-  }
-  [[gnu::always_inline]] std::uint64_t attempt_limit() const { return attempt_limit_of(stop_indices{}); }
-
   [[gnu::always_inline]] nanoseconds elapsed() const {
-    if constexpr (uses_clock) {
-      if (!reads_clock(stop_indices{})) return nanoseconds::zero();
-      return std::chrono::duration_cast<nanoseconds>(plan_.template get<Plan::clock_index>().now() - start_);
+    if constexpr (stops_type::uses_clock) {
+      if (!plan_.stops().reads_clock()) return nanoseconds::zero();
+      return std::chrono::duration_cast<nanoseconds>(plan_.clock().now() - start_);
     } else {
       return nanoseconds::zero();
     }
   }
 
   [[gnu::always_inline]] nanoseconds backoff() {
-    const auto& wait_policy = plan_.template get<Plan::wait_index>();
+    const auto& wait_policy = plan_.wait();
     const nanoseconds cap = wait_policy.max();
     if (cap <= nanoseconds::zero()) return nanoseconds::zero();  // nothing to draw for
     const nanoseconds delay = wait_policy.delay(attempt_);
     const JitterInput input{attempt_, wait_policy.initial(), attempt_ == 1 ? wait_policy.initial() : previous_wait_,
                             cap};
-    const nanoseconds jittered = jitter().apply(delay, input, jitter_state_);
-    return std::clamp(jittered, nanoseconds::zero(), cap);
+    return std::clamp(jittered(delay, input), nanoseconds::zero(), cap);
+  }
+  // grit's own jitters (and any that take a generic draw) draw inline; another one through random::Bits.
+  [[gnu::always_inline]] nanoseconds jittered(nanoseconds delay, const JitterInput& input) {
+    auto draw = [this] { return plan_.random().next(random_state_); };
+    if constexpr (requires { plan_.jitter().apply(delay, input, draw); }) {
+      return plan_.jitter().apply(delay, input, draw);
+    } else {
+      random::Bits bits(plan_.random(), random_state_);
+      return plan_.jitter().apply(delay, input, bits);
+    }
   }
 
   // Tries each filter's catch clause in order by rethrowing the exception being handled.
@@ -331,7 +233,7 @@ class ScheduleCore {
         if (detail::is_cancellation_of(e)) return;
         const Verdict verdict = filter<typename L::filter>().classify(e);
         if (verdict.retries()) {
-          decision = on_failure(verdict, cause_of_exception(e));
+          decision = on_failure(verdict, Cause::of_exception(e));
           return;
         }
       } catch (...) {
@@ -346,43 +248,75 @@ class ScheduleCore {
   nanoseconds waited_{};
   nanoseconds previous_wait_{};
   [[no_unique_address]] time_point start_{};
-  [[no_unique_address]] typename jitter_type::state_type jitter_state_;
+  [[no_unique_address]] typename Plan::random_type::state_type random_state_;
   bool active_;
   bool testing_ = false;  // testing mode, and then its attempt limit
   std::uint64_t testing_limit_ = 0;
 };
 
+// The schedule type of a Retrying: the decision of its plan, which every Retrying type with the same kinds of
+// policies shares.
+template <class Config>
+using core_t = ScheduleCore<plan_t<Config>>;
+
+// When a call starts: read from the clock only if one of the Retrying's own stop policies needs it (its plan may
+// be shared with Retrying types that do, and then holds a start it never reads).
+template <class Config>
+[[gnu::always_inline]] inline typename core_t<Config>::start_point start_of_call(const Config& config) noexcept(
+    noexcept(config.template policy<typename Config::clock_type>().now())) {
+  constexpr bool uses_clock = []<class... S>(boost::mp11::mp_list<S...>) {
+    return (static_cast<bool>(S::uses_clock) || ...);
+  }(typename Config::stop_types{});
+  if constexpr (uses_clock)
+    return config.template policy<typename Config::clock_type>().now();
+  else
+    return {};
+}
+
+// The name a schedule needs from its Retrying: none when no sink hears of anything. Handed over unmeasured
+// (name.hpp's NameText).
+template <class Core, class Config>
+[[gnu::always_inline]] inline NameText name_for(const Config& config) noexcept {
+  if constexpr (Core::hears_anything)
+    return name_text(config.template policy<typename Config::name_type>());
+  else
+    return {};
+}
+
 }  // namespace detail
 
-// The schedule of one call of a Retrying of type Config: the decision core of its plan, made from its policies.
+// The schedule of one call of a Retrying of type Config, driven by hand (see the top of this file). It refers to
+// the Retrying, which must outlive it.
 template <class Config>
-class Schedule : public detail::ScheduleCore<detail::plan_t<Config>> {
-  using core = detail::ScheduleCore<detail::plan_t<Config>>;
-  using clock_type = typename Config::clock_type;
-  static constexpr bool uses_clock = boost::mp11::mp_any_of<typename Config::stop_types, detail::uses_clock>::value;
+class Schedule {
+  using core = detail::core_t<Config>;
 
  public:
-  // When a call starts: read from the clock only if a stop policy needs it, otherwise nothing at all.
-  using start_point = typename core::start_point;
-  [[gnu::always_inline]] static start_point start_of_call(const Config& config) noexcept(
-      noexcept(config.template policy<clock_type>().now())) {
-    if constexpr (uses_clock)
-      return config.template policy<clock_type>().now();
-    else
-      return {};
-  }
+  explicit Schedule(const Config& config) noexcept(noexcept(detail::start_of_call(config)))
+      : core_(detail::make_plan(config), detail::name_for<core>(config), detail::start_of_call(config)) {}
 
-  explicit Schedule(const Config& config) noexcept(noexcept(config.template policy<clock_type>().now()))
-      : Schedule(config, start_of_call(config)) {}
-  // For drivers that read the start time before the first attempt and make the schedule only if it fails.
-  Schedule(const Config& config, start_point start) : core(detail::make_plan(config), core::name_of(config), start) {}
+  // The attempt now running (before a failure is reported) or just failed, from 1.
+  std::uint64_t attempt() const noexcept { return core_.attempt(); }
+  // The sum of the waits decided so far.
+  nanoseconds waited() const noexcept { return core_.waited(); }
 
-  using core::classify_result;
-  // The verdict of the result filters, before a schedule exists (a driver's first attempt).
+  // Inside a catch block: the exception being handled, classified by the filters. Give up means: `throw;`.
+  Decision on_exception() { return core_.on_exception(); }
+  // A returned value, classified by the result filters. Give up means: return that value.
   template <class R>
-  [[gnu::always_inline]] static Verdict classify_result(const Config& config, const R& result) {
-    return core::classify_result_with(typename core::result_filters{}, config, result);
+  Decision on_result(const R& result) {
+    return core_.on_result(result);
   }
+  // A failure classified by other means; `cause` describes it to the sinks (`grit::Cause{}`: nothing to say).
+  Decision on_failure(Verdict verdict, const Cause& cause) { return core_.on_failure(verdict, cause); }
+
+  // Carries out a retry decision with the clock policy.
+  void wait(Decision decision) const { core_.wait(decision); }
+  // After a success: sinks hear of it if retries were needed.
+  void on_success() { core_.on_success(); }
+
+ private:
+  core core_;
 };
 
 }  // namespace grit

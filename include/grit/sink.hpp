@@ -1,13 +1,23 @@
-// Sink policies: where instrumentation goes. Several sinks in one Retrying are all notified.
+// Sink policies: where instrumentation goes. Several sinks in one Retrying are all notified. Default: sink::Hooks,
+// the process-wide hook list (empty: silent and free). An exception thrown by a sink never replaces the user's
+// failure or result: it is swallowed.
 //
-// A sink derives from `sink::Base` and overrides any of three events (the others stay no-ops and cost nothing):
-//   void retry_scheduled(const RetryDetails&) const          - a retry was decided, before its wait
-//   void gave_up(const GiveUpDetails&) const                 - a retryable failure was not retried any more
-//   void succeeded_after_retries(const SuccessDetails&) const - the call succeeded after at least one retry
-// An exception thrown by a sink is swallowed: it never replaces the user's failure or result.
+// The SinkPolicy concept. A type S is a sink policy when, for `const S s`:
+//   1. `S::grit_category` is `grit::category::sink` (deriving from `grit::sink::Base` provides it);
+//   2. S is move-constructible;
+//   3. `s.retry_scheduled(const RetryDetails&)` is callable: a retry was decided, before its wait;
+//   4. `s.gave_up(const GiveUpDetails&)` is callable: a retryable failure was not retried any more;
+//   5. `s.succeeded_after_retries(const SuccessDetails&)` is callable: success after at least one retry.
+// `sink::Base` has no-op versions of 3-5; an event a sink does not override is not even prepared. The smallest sink:
+//
+//   struct CountRetries : grit::sink::Base {
+//     std::atomic<int>* retries;
+//     void retry_scheduled(const grit::RetryDetails&) const { ++*retries; }
+//   };
 #pragma once
 
 #include <atomic>
+#include <boost/mp11/list.hpp>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -25,9 +35,10 @@
 #include <cxxabi.h>
 #endif
 
-#include "detail/category.hpp"
+#include "category.hpp"
 #include "detail/shared.hpp"
 #include "stop.hpp"
+#include "values.hpp"
 
 namespace grit {
 
@@ -228,7 +239,7 @@ inline std::vector<RetryHook> get_on_retry_hooks() {
 }  // namespace instrumentation
 
 template <class S>
-concept SinkPolicy = std::same_as<typename S::grit_category, category::sink> &&
+concept SinkPolicy = std::same_as<typename S::grit_category, category::sink> && std::move_constructible<S> &&
     requires(const S& s, const RetryDetails& r, const GiveUpDetails& g, const SuccessDetails& ok) {
   s.retry_scheduled(r);
   s.gave_up(g);
@@ -258,15 +269,45 @@ struct Hooks : Base {
 }  // namespace sink
 
 namespace detail {
-// Whether a sink overrides an event; events nobody overrides are not even prepared.
+// Whether a sink overrides an event: events nobody overrides are not even prepared. A handler whose address cannot
+// be formed (a template, an overload set) is taken to want its event.
+template <class S, class Details>
+constexpr bool wants() {
+  if constexpr (std::is_same_v<Details, RetryDetails>) {
+    if constexpr (requires { &S::retry_scheduled; })
+      return !std::is_same_v<decltype(&S::retry_scheduled), decltype(&sink::Base::retry_scheduled)>;
+    else
+      return true;
+  } else if constexpr (std::is_same_v<Details, GiveUpDetails>) {
+    if constexpr (requires { &S::gave_up; })
+      return !std::is_same_v<decltype(&S::gave_up), decltype(&sink::Base::gave_up)>;
+    else
+      return true;
+  } else {
+    if constexpr (requires { &S::succeeded_after_retries; })
+      return !std::is_same_v<decltype(&S::succeeded_after_retries), decltype(&sink::Base::succeeded_after_retries)>;
+    else
+      return true;
+  }
+}
+template <class Details, class... S>
+constexpr bool any_wants(boost::mp11::mp_list<S...>) {
+  return (wants<S, Details>() || ...);
+}
+
+// Hands an event to a sink, by the type of its details.
 template <class S>
-inline constexpr bool wants_retry_scheduled =
-    !std::is_same_v<decltype(&S::retry_scheduled), decltype(&sink::Base::retry_scheduled)>;
+[[gnu::always_inline]] inline void deliver(const S& sink, const RetryDetails& details) {
+  sink.retry_scheduled(details);
+}
 template <class S>
-inline constexpr bool wants_gave_up = !std::is_same_v<decltype(&S::gave_up), decltype(&sink::Base::gave_up)>;
+[[gnu::always_inline]] inline void deliver(const S& sink, const GiveUpDetails& details) {
+  sink.gave_up(details);
+}
 template <class S>
-inline constexpr bool wants_success =
-    !std::is_same_v<decltype(&S::succeeded_after_retries), decltype(&sink::Base::succeeded_after_retries)>;
+[[gnu::always_inline]] inline void deliver(const S& sink, const SuccessDetails& details) {
+  sink.succeeded_after_retries(details);
+}
 }  // namespace detail
 
 }  // namespace grit

@@ -5,11 +5,12 @@
 #include <mutex>
 #include <vector>
 
+#include "category.hpp"
 #include "clock.hpp"
-#include "detail/category.hpp"
+#include "detail/arithmetic.hpp"
 #include "detail/shared.hpp"
-#include "detail/values.hpp"
 #include "switches.hpp"
+#include "values.hpp"
 
 namespace grit::testing {
 

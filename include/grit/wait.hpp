@@ -1,10 +1,25 @@
-// Wait policies: the backoff before jitter. The wait after failed attempt n is
-// min(max(), jitter(delay(n))): jitter comes before the cap, so no wait exceeds max().
+// Wait policies: the backoff before jitter. The wait after failed attempt n is min(max(), jitter(delay(n))):
+// jitter comes before the cap, so no wait exceeds max(). Default: wait::Exponential<100ms, 5s, 2> (stamina's).
 //
-// A wait policy provides, all const and noexcept:
-//   nanoseconds delay(std::uint64_t n) - the wait after failed attempt n (from 1), before jitter, <= max()
-//   nanoseconds initial()              - delay(1); decorrelated jitter's lower bound
-//   nanoseconds max()                  - the cap on every jittered wait
+// The WaitPolicy concept. A type W is a wait policy when, for `const W w` and `std::uint64_t n`:
+//   1. `W::grit_category` is `grit::category::wait`;
+//   2. W is move-constructible;
+//   3. `w.delay(n)` is a `nanoseconds`: the wait after failed attempt n (from 1), before jitter, <= max();
+//   4. `w.initial()` is a `nanoseconds`: delay(1), and decorrelated jitter's lower bound;
+//   5. `w.max()` is a `nanoseconds`: the cap on every jittered wait.
+// The smallest wait policy (a Fibonacci backoff; grit::Duration parameters as in values.hpp):
+//
+//   template <grit::Duration Unit, grit::Duration Max>
+//   struct Fibonacci {
+//     using grit_category = grit::category::wait;
+//     grit::nanoseconds delay(std::uint64_t n) const noexcept {
+//       grit::nanoseconds a = Unit.value(), b = Unit.value();
+//       for (std::uint64_t k = 1; k < n && a < Max.value(); ++k) a = std::exchange(b, a + b);
+//       return std::min(a, Max.value());
+//     }
+//     grit::nanoseconds initial() const noexcept { return Unit.value(); }
+//     grit::nanoseconds max() const noexcept { return Max.value(); }
+//   };
 #pragma once
 
 #include <cmath>
@@ -13,13 +28,16 @@
 #include <limits>
 #include <tuple>
 
-#include "detail/category.hpp"
-#include "detail/values.hpp"
+#include "category.hpp"
+#include "detail/param.hpp"
+#include "detail/twin.hpp"
+#include "values.hpp"
 
 namespace grit {
 
 template <class W>
-concept WaitPolicy = std::same_as<typename W::grit_category, category::wait> && requires(const W& w, std::uint64_t n) {
+concept WaitPolicy = std::same_as<typename W::grit_category, category::wait> && std::move_constructible<W> &&
+    requires(const W& w, std::uint64_t n) {
   { w.delay(n) } -> std::same_as<nanoseconds>;
   { w.initial() } -> std::same_as<nanoseconds>;
   { w.max() } -> std::same_as<nanoseconds>;
@@ -185,4 +203,78 @@ struct None {
 };
 
 }  // namespace wait
+
+// --- The run-time form in a plan (detail/twin.hpp) ---------------------------------------------------------------
+namespace detail {
+
+// grit's wait policies in one run-time form: every Retrying with one of them shares one plan type.
+class AnyWait {
+ public:
+  using grit_category = category::wait;
+  enum class Kind : unsigned char { none, fixed, linear, exponential };
+
+  constexpr AnyWait(Kind kind, nanoseconds initial, nanoseconds step, nanoseconds max, double base) noexcept
+      : initial_(initial), step_(step), max_(max), base_(base), kind_(kind) {}
+
+  // Inlined, like AnyJitter::apply: a call would take the address of the schedule that holds the plan.
+  [[gnu::always_inline]] constexpr nanoseconds delay(std::uint64_t n) const noexcept {
+    switch (kind_) {  // every kind listed, no default: -Wswitch names a kind without its case
+      case Kind::exponential:
+        return detail::exponential_delay(initial_, max_, base_, n);
+      case Kind::linear:
+        return detail::linear_delay(initial_, step_, max_, n);
+      case Kind::fixed:
+        return initial_;
+      case Kind::none:
+        return nanoseconds::zero();
+    }
+    return initial_;  // not reached
+  }
+  constexpr nanoseconds initial() const noexcept { return initial_; }
+  constexpr nanoseconds max() const noexcept { return max_; }
+
+ private:
+  nanoseconds initial_;
+  nanoseconds step_;
+  nanoseconds max_;
+  double base_;
+  Kind kind_;
+};
+
+template <>
+struct Twin<AnyWait> : OwnTwin<AnyWait, AnyWait> {};
+
+template <Duration I, Duration M, Factor B>
+struct Twin<wait::Exponential<I, M, B>> : OwnTwin<wait::Exponential<I, M, B>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Exponential<I, M, B>& p) noexcept {
+    return {AnyWait::Kind::exponential, I.is_runtime ? p.initial() : I.value(), nanoseconds::zero(),
+            M.is_runtime ? p.max() : M.value(), B.is_runtime ? p.base() : B.value()};
+  }
+};
+template <Duration D>
+struct Twin<wait::Fixed<D>> : OwnTwin<wait::Fixed<D>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Fixed<D>& p) noexcept {
+    const nanoseconds d = D.is_runtime ? p.max() : D.value();
+    return {AnyWait::Kind::fixed, d, nanoseconds::zero(), d, 1.0};
+  }
+};
+template <Duration I, Duration S, Duration M>
+struct Twin<wait::Linear<I, S, M>> : OwnTwin<wait::Linear<I, S, M>, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::Linear<I, S, M>& p) noexcept {
+    return {AnyWait::Kind::linear, I.is_runtime ? p.initial() : I.value(), S.is_runtime ? p.step() : S.value(),
+            M.is_runtime ? p.max() : M.value(), 1.0};
+  }
+};
+template <>
+struct Twin<wait::None> : OwnTwin<wait::None, AnyWait> {
+  [[gnu::always_inline]] static constexpr AnyWait of(const wait::None&) noexcept {
+    return {AnyWait::Kind::none, nanoseconds::zero(), nanoseconds::zero(), nanoseconds::zero(), 1.0};
+  }
+};
+
+static_assert(all_map_to<AnyWait, wait::Exponential<>, wait::Exponential<runtime, runtime, runtime>,
+                         wait::Fixed<std::chrono::seconds(1)>, wait::Fixed<>, wait::Linear<>, wait::None>,
+              "every one of grit's own wait policies maps onto AnyWait");
+
+}  // namespace detail
 }  // namespace grit

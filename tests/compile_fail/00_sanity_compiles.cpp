@@ -13,7 +13,7 @@ struct E : std::runtime_error {
 };
 
 using Retry = grit::Retrying<grit::RetryOn<E>, grit::stop::Attempts<3>, grit::stop::Timeout<1s>,
-                             grit::wait::Exponential<10ms, 1s>, grit::jitter::Full<>, grit::Name<"sanity">>;
+                             grit::wait::Exponential<10ms, 1s>, grit::jitter::Full, grit::Name<"sanity">>;
 
 int f(int x) { return x; }
 int g() {

@@ -25,12 +25,16 @@ int g() {
   const grit::wait::Exponential<grit::runtime, grit::runtime, grit::runtime> all_runtime{10ms, 1s, 3};
   const grit::wait::Linear<> linear{10ms, 5ms, 1s};
   const grit::wait::Linear<10ms, grit::runtime, 1s> step_only{20ms};
-  const grit::jitter::Additive<grit::runtime, grit::jitter::SeededEngine<>> jitter{250ms,
-                                                                                   grit::jitter::SeededEngine<>{42}};
+  const grit::jitter::Additive<grit::runtime> jitter{250ms};
+  const grit::random::Seeded<> seeded{42};
   using Retry = grit::Retrying<grit::RetryOn<E>, grit::stop::Attempts<>, grit::stop::Timeout<>,
                                grit::wait::Exponential<grit::runtime, 5s, grit::runtime>,
-                               grit::jitter::Additive<grit::runtime, grit::jitter::SeededEngine<>>, CountingSink>;
-  const Retry retry{jitter, CountingSink{std::make_shared<int>(0)}, grit::stop::Timeout<>{2s}, exponential,
+                               grit::jitter::Additive<grit::runtime>, grit::random::Seeded<>, CountingSink>;
+  const Retry retry{jitter,
+                    seeded,
+                    CountingSink{std::make_shared<int>(0)},
+                    grit::stop::Timeout<>{2s},
+                    exponential,
                     grit::stop::Attempts<>{4}};
   return retry(f) +
          static_cast<int>(all_runtime.delay(2).count() + linear.delay(2).count() + step_only.delay(3).count());

@@ -10,4 +10,4 @@ struct E : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-grit::Retrying<grit::RetryOn<E>, grit::jitter::None, grit::jitter::Full<>> retry;
+grit::Retrying<grit::RetryOn<E>, grit::jitter::None, grit::jitter::Full> retry;

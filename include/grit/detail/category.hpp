@@ -1,5 +1,4 @@
-// The tags by which Retrying sorts its policies. A policy says what it is with
-// `using grit_category = grit::category::stop;` (or wait, jitter, ...).
+// Sorting types by their category tag (category.hpp), for Retrying.
 #pragma once
 
 #include <boost/mp11/algorithm.hpp>
@@ -8,15 +7,7 @@
 #include <cstddef>
 #include <type_traits>
 
-namespace grit::category {
-struct filter {};
-struct stop {};
-struct wait {};
-struct jitter {};
-struct sink {};
-struct clock {};
-struct name {};
-}  // namespace grit::category
+#include "../category.hpp"
 
 namespace grit::detail {
 

@@ -1,0 +1,57 @@
+// Saturating std::chrono arithmetic and the exception every run-time check throws: the bottom layer, used by the
+// public vocabulary (values.hpp) and every policy.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <ratio>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+namespace grit::detail {
+
+// Saturating conversion of any std::chrono duration to nanoseconds: 1000h is fine, hours::max() becomes
+// nanoseconds::max() instead of undefined behaviour.
+template <class Rep, class Period>
+constexpr std::chrono::nanoseconds to_nanoseconds(std::chrono::duration<Rep, Period> d) {
+  using std::chrono::nanoseconds;
+  using limits = std::numeric_limits<std::int64_t>;
+  if constexpr (std::is_floating_point_v<Rep>) {
+    const long double ns = static_cast<long double>(d.count()) * Period::num * 1'000'000'000.0L / Period::den;
+    if (!(ns == ns)) throw std::invalid_argument("grit: a duration is NaN");
+    if (ns >= static_cast<long double>(limits::max())) return nanoseconds::max();
+    if (ns <= static_cast<long double>(limits::min())) return nanoseconds::min();
+    return nanoseconds(static_cast<std::int64_t>(ns));
+  } else {
+    using ratio = std::ratio_divide<Period, std::nano>;  // nanoseconds per tick, as num/den
+    const auto count = static_cast<long double>(d.count());
+    const long double ns = count * ratio::num / ratio::den;
+    if (ns >= static_cast<long double>(limits::max())) return nanoseconds::max();
+    if (ns <= static_cast<long double>(limits::min())) return nanoseconds::min();
+    return std::chrono::duration_cast<nanoseconds>(d);
+  }
+}
+
+constexpr std::chrono::nanoseconds saturating_add(std::chrono::nanoseconds a, std::chrono::nanoseconds b) noexcept {
+  std::int64_t out{};
+  if (__builtin_add_overflow(a.count(), b.count(), &out))
+    return b.count() > 0 ? std::chrono::nanoseconds::max() : std::chrono::nanoseconds::min();
+  return std::chrono::nanoseconds(out);
+}
+
+constexpr std::chrono::nanoseconds saturating_mul(std::chrono::nanoseconds a, std::int64_t k) noexcept {
+  std::int64_t out{};
+  if (__builtin_mul_overflow(a.count(), k, &out))
+    return (a.count() < 0) != (k < 0) ? std::chrono::nanoseconds::min() : std::chrono::nanoseconds::max();
+  return std::chrono::nanoseconds(out);
+}
+
+[[noreturn]] inline void invalid_argument(const char* policy, const char* parameter, const std::string& requirement) {
+  throw std::invalid_argument(std::string(policy) + ": " + parameter + " " + requirement);
+}
+
+inline std::string to_string(std::chrono::nanoseconds d) { return std::to_string(d.count()) + "ns"; }
+
+}  // namespace grit::detail

@@ -1,0 +1,385 @@
+// The synchronous driver: runs the attempts of one call, asks the schedule (schedule.hpp) after each failure and
+// carries out its answer. It decides nothing; what it adds is how the work is laid out in machine code, so that a
+// Retrying costs what a hand-written `for (;;) try { return f(); } catch (...) {...}` loop costs.
+//
+// The boundary, fmt's vformat_to behind format_to: retry_call (the entry, below, inlined into the caller) holds the
+// first attempt and its catch clauses; everything after a failure is in functions shared by every call site with
+// the same plan: first_exception / first_failed_result (the first failure), retry_loop (every later attempt).
+//
+// Every code-generation device here and in the layers below, with what it bought and the test that fails without it
+// (figures: docs/performance.md; "codegen" = tests/codegen, run by CTest on both compilers):
+//
+// | device                                   | why                                          | figure              |
+// guard                         |
+// |------------------------------------------|----------------------------------------------|---------------------|-------------------------------|
+// | inline first attempt, shared back end    | success path = the hand loop's               | success path 9 vs   |
+// codegen grit <= hand (by      | |   (first_exception, retry_loop)          | | 11 instr. (GCC)     | reference, made
+// at the call)  | | CallState::first_decision in memory      | no callee-saved registers held across the    |
+// Retry{}(f): 12 -> 8 | codegen made_at_call          | |                                          | end of the catch
+// clause                      | instructions (GCC)  |                               | | NameText (name.hpp): measured
+// out of line| no strlen call in the caller's catch clause  | by reference: 13 -> | codegen by_reference          | |
+// |                                              | 9 instructions      |                               | | Deferred<T>:
+// raw bytes                   | nothing constructed on the success path      | (part of the above) | codegen (both
+// cases)          | | plans and twins (detail/plan.hpp,        | one schedule type per kind of policies       | 20
+// types: 1 schedule| codegen shared_code (symbol   | |   detail/twin.hpp, each family's form)   | | type, not 20 |
+// counts) + policies_test       | | Erased<R>: the loop behind a pointer     | one retry loop per (plan, clauses, R) |
+// 20 types: 1 loop    | codegen shared_code           | | decide inlined for returned failures     | the counters stay
+// in registers               | Clang 1029 -> 225 Ir| callgrind returned_k10 (CI)   | | | | for 10 failures     | | |
+// Cause built only if a sink reads it      | no demangler or std::string code in units    | object 15368 ->     |
+// codegen shared_code (no       | |   (reads_causes, exception_cause)        | that only retry | 14168 B             |
+// demangle symbol)              | | hook_delivery pointer (sink.hpp)         | the hook registry compiled only where
+// hooks  | -97 M compiler      | codegen shared_code (no       | |                                          | are set
+// | instructions        | registry symbol)              | | RetryHook, Shared, MemberCall instead of | <functional> and
+// <memory> not compiled       | headers 0.23 -> 0.03| compile_fail/02_header_diet   | |   std::function, shared_ptr,
+// invoke      |                                              | s over the hand unit|                               | |
+// constant plans (consteval)               | a stateless Retrying's plan is data          | GCC -O0 175 -> 214kB|
+// codegen shared_code (-O0 size | |                                          | | without             | against the hand
+// unit)        | | [[gnu::always_inline]] on the layers     | -O0: one function per call site, not ten     | -O0 215 ->
+// 337 kB   | codegen shared_code (-O0 size)| |                                          | | without (driver)    | | |
+// [[unlikely]] on the stop give-up         | the retry loop's body stays together         | 1.16 x vs 1.80 x    | bench
+// only (layout: no count  | |   (schedule.hpp)                         |                                              |
+// (timed)             | sees it)                      |
+#pragma once
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "../filter.hpp"
+#include "../schedule.hpp"
+#include "plan.hpp"
+
+namespace grit::detail {
+
+template <class F, class... A>
+using attempt_result = std::invoke_result_t<F&, A&...>;
+
+// attempt_result, or void when f cannot be called so: Retrying's call operator then says why, in one error, instead
+// of dropping out of overload resolution ("no match for call").
+template <class F, class... A>
+using attempt_result_or_void =
+    typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
+                                std::type_identity<void>>::type;
+
+// The object a pointer to member is applied to: the argument itself, or what it points to (a pointer, a smart pointer).
+template <class C, class T>
+[[gnu::always_inline]] inline decltype(auto) object_of(T& t) {
+  if constexpr (std::is_base_of_v<C, std::remove_cvref_t<T>>)
+    return (t);
+  else
+    return (*t);
+}
+template <class M>
+struct member_class;
+template <class T, class C>
+struct member_class<T C::*> {
+  using type = C;
+};
+
+template <class F, class Object, class... A>
+[[gnu::always_inline]] inline decltype(auto) invoke_member(F f, Object& object, A&... args) {
+  using C = typename member_class<std::remove_cv_t<F>>::type;
+  if constexpr (std::is_member_function_pointer_v<F>)
+    return (detail::object_of<C>(object).*f)(args...);
+  else
+    return (detail::object_of<C>(object).*f);
+}
+
+// A pointer to member as a function object, so that the driver calls every function the same way, f(args...),
+// the INVOKE way (applied to its first argument) without std::invoke's layers (a function each at -O0, and
+// <functional> to compile).
+template <class M>
+struct MemberCall {
+  M member;
+  template <class Object, class... A>
+  [[gnu::always_inline]] decltype(auto) operator()(Object& object, A&... args) const {
+    return detail::invoke_member(member, object, args...);
+  }
+};
+
+// Storage for the schedule of a call, made only when the first attempt fails: the success path builds nothing.
+// Raw bytes, so that it is trivially default-constructible: nothing to construct (or to emit) on the success path.
+template <class T, bool = std::is_trivially_destructible_v<T>>
+class Deferred {
+  alignas(T) unsigned char bytes_[sizeof(T)];
+
+ public:
+  template <class... A>
+  [[gnu::always_inline]] T& emplace(A&&... a) {
+    return *::new (static_cast<void*>(bytes_)) T(static_cast<A&&>(a)...);
+  }
+  [[gnu::always_inline]] T& get() noexcept { return *std::launder(reinterpret_cast<T*>(bytes_)); }
+};
+template <class T>
+class Deferred<T, false> {
+  std::optional<T> value_;
+
+ public:
+  template <class... A>
+  T& emplace(A&&... a) {
+    return value_.emplace(std::forward<A>(a)...);
+  }
+  T& get() noexcept { return *value_; }
+};
+
+// The flag that lets a give-up pass the outer catch clauses untouched; it exists only where there are outer clauses.
+template <bool Needed>
+struct PassingFlag {
+  bool value = false;
+  [[gnu::always_inline]] bool get() const noexcept { return value; }
+  [[gnu::always_inline]] void set() noexcept { value = true; }
+};
+template <>
+struct PassingFlag<false> {
+  [[gnu::always_inline]] static constexpr bool get() noexcept { return false; }
+  [[gnu::always_inline]] static constexpr void set() noexcept {}
+};
+
+// A failure's Cause, or an empty one when no sink reads it: then a returned failure's address is never taken.
+template <class Core, class E>
+[[gnu::always_inline]] inline Cause exception_cause(const E& e) noexcept {
+  if constexpr (Core::reads_causes)
+    return Cause::of_exception(e);
+  else
+    return Cause{};
+}
+template <class Core, class R>
+[[gnu::always_inline]] inline Cause value_cause(const R& result) noexcept {
+  if constexpr (Core::reads_causes)
+    return Cause::of_value(result);
+  else
+    return Cause{};
+}
+
+// One call in progress. Nothing in it is written on the success path (bar `passing`, where it exists): the schedule
+// and its first decision are made when the first attempt fails, from the start time read before it (only if a stop
+// policy needs it). The decision waits here, in memory, for the retry loop: held in registers across the end of the
+// catch clause it would cost callee-saved registers, saved and restored on the success path too.
+template <class Core, bool Passing>
+struct CallState {
+  using core_type = Core;
+  Deferred<Core> schedule;
+  Deferred<Decision> first_decision;
+  [[no_unique_address]] PassingFlag<Passing> passing;
+};
+
+// What the first attempt has instead of a schedule: the Retrying (from which a failure makes the plan and the name),
+// and the start time.
+template <class Config>
+struct FirstState {
+  const Config& config;
+  typename core_t<Config>::start_point start;
+  [[gnu::always_inline]] plan_t<Config> plan() const { return make_plan(config); }
+  [[gnu::always_inline]] NameText name() const { return name_for<core_t<Config>>(config); }
+};
+
+// The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
+// time; its catch clauses, on a retryable failure, make the schedule (out of line) and hand over to `retry_loop`,
+// which runs every later attempt (`!First`) with the schedule. So the success path is the hand-written loop's.
+//
+// Both modes handle a caught exception the same way, called inside the catch clause (so that `throw;` rethrows the
+// same object): a cancellation, or one the filter refuses, leaves at once; a give-up sets `passing` so that outer
+// clauses let it through. `LeavesLoop`: a refusal also sets it, for the retry loop's outermost clause (the first
+// attempt's clauses are not the retry loop's, and must not catch it again).
+template <bool LeavesLoop, class Filter, class Call, class E>
+[[gnu::always_inline]] inline Verdict verdict_or_rethrow(const Filter& filter, Call& call, const E& e) {
+  if (detail::is_cancellation_of(e)) {
+    call.passing.set();
+    throw;
+  }
+  const Verdict verdict = filter.classify(e);
+  if (!verdict.retries()) {
+    if constexpr (LeavesLoop) call.passing.set();
+    throw;  // an outer clause may still want it
+  }
+  return verdict;
+}
+template <class Call>
+[[gnu::always_inline]] inline Decision retry_or_rethrow(Decision next, Call& call) {
+  if (!next) {
+    call.passing.set();
+    throw;  // give up: the same exception object
+  }
+  return next;
+}
+
+// The first failure caught as an exception, inside the catch clause for Level: gives up (rethrowing the same
+// object) or makes the schedule and its first decision. Out of line, and shared by every Retrying type with the same
+// plan and catch clause.
+template <class Core, class Level, class Call>
+[[gnu::noinline]] void first_exception(const typename Core::plan_type& plan, NameText name,
+                                       typename Core::start_point start, Call& call,
+                                       const typename Level::exception& e) {
+  const Verdict verdict = verdict_or_rethrow<false>(plan.template policy<typename Level::filter>(), call, e);
+  call.first_decision.emplace(
+      retry_or_rethrow(call.schedule.emplace(plan, name, start).on_failure(verdict, exception_cause<Core>(e)), call));
+}
+
+template <class Call, class F, class... A>
+attempt_result<F, A...> retry_loop(Call& call, Decision next, F& f, A&... args);
+
+// The rest of a call after its first failure, with its schedule; see retry_loop.
+template <class Core, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
+                                                                 A&... args);
+
+// The first attempt returned a value that a result filter wants retried. No exception is in flight, so the schedule
+// is made right here, in a local that the retry loop keeps using.
+template <class Config, class Call, class R, class F, class... A>
+[[gnu::noinline]] R first_failed_result(const Config& config, typename core_t<Config>::start_point start, Call& call,
+                                        Verdict verdict, R failed, F& f, A&... args) {
+  core_t<Config> schedule(make_plan(config), name_for<core_t<Config>>(config), start);
+  Decision next;
+  {
+    R result = static_cast<R&&>(failed);
+    next = schedule.decide(verdict, value_cause<core_t<Config>>(result));
+    if (!next) return static_cast<R&&>(result);  // the same value, unchanged
+  }                                              // the discarded result is destroyed before the wait
+  return retry_with(schedule, call, next, f, args...);
+}
+
+// The attempt itself, and the result filters.
+template <bool First, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_inspecting(S& state, Call& call, F& f, A&... args) {
+  using R = attempt_result<F, A...>;
+  using Core = typename Call::core_type;
+  if constexpr (!Core::inspects_results) {
+    return f(args...);
+  } else if constexpr (First) {
+    R result = f(args...);
+    // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
+    if constexpr (errors_only<typename Core::result_filters>) {
+      if (result.has_value()) return result;
+    }
+    const Verdict verdict = result_verdict(typename Core::result_filters{}, state.config, result);
+    if (!verdict.retries()) return result;
+    // Handed over by value: the success path never takes the result's address, so it can stay in registers.
+    return first_failed_result<std::remove_cvref_t<decltype(state.config)>, Call, R>(
+        state.config, state.start, call, verdict, static_cast<R&&>(result), f, args...);
+  } else {
+    for (;;) {
+      Decision next;
+      {
+        R result = f(args...);
+        const Verdict verdict = state.classify_result(result);
+        if (!verdict.retries()) return result;
+        next = state.decide(verdict, value_cause<Core>(result));
+        if (!next) return result;  // the same value, unchanged
+      }                            // the discarded result is destroyed before the wait
+      state.wait(next);
+    }
+  }
+}
+
+// The function of the retry loop, when nothing but exceptions is retried: behind a pointer, so that one retry loop
+// serves every call site with the same plan, catch clauses and return type. An attempt that fails by throwing costs
+// far more than the indirect call; where returned values are inspected the loop stays per call site.
+template <class R>
+struct Erased {
+  R (*call)(const void*);
+  const void* target;
+  R operator()() const { return call(target); }
+};
+template <class R, class T>
+R call_erased(const void* target) {
+  return (*static_cast<T*>(const_cast<void*>(target)))();
+}
+
+// The catch clauses of a call, innermost first (none when only returned values are retried).
+template <class Call>
+using catch_clauses = boost::mp11::mp_reverse<catch_levels<typename Call::core_type::plan_type::filter_types>>;
+
+// No catch clause: only returned values are retried.
+template <bool First, bool Outermost, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<>, S& state, Call& call,
+                                                                       F& f, A&... args) {
+  return attempt_inspecting<First>(state, call, f, args...);
+}
+
+// One catch clause per (filter, exception type), nested so that the first filter written is the innermost.
+// In the retry loop each clause loops: retrying re-enters the inner clauses. A give-up sets `passing` and rethrows,
+// so that the outer clauses (the retry loop's, then the first attempt's) let the same exception object through.
+template <bool First, bool Outermost, class Level, class... Outer, class S, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> attempt_catching(boost::mp11::mp_list<Level, Outer...>, S& state,
+                                                                       Call& call, F& f, A&... args) {
+  using R = attempt_result<F, A...>;
+  using Core = typename Call::core_type;
+  for (;;) {
+    Decision next;
+    try {
+      if constexpr (sizeof...(Outer) > 0)
+        return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
+      else if constexpr (!Core::inspects_results)
+        return f(args...);
+      else
+        return attempt_inspecting<First>(state, call, f, args...);
+    } catch (const typename Level::exception& e) {
+      if (call.passing.get()) throw;
+      if constexpr (First) {
+        first_exception<Core, Level>(state.plan(), state.name(), state.start, call, e);
+      } else {
+        const Verdict verdict = verdict_or_rethrow<Outermost>(state.template filter<typename Level::filter>(), call, e);
+        next = retry_or_rethrow(state.on_failure(verdict, exception_cause<Core>(e)), call);
+      }
+    }
+    // The first attempt hands over to the retry loop, out of line, so that the caller's success path carries none
+    // of it; the loop waits and tries again.
+    if constexpr (!First) {
+      state.wait(next);
+    } else if constexpr (Core::inspects_results || std::is_same_v<std::remove_const_t<F>, Erased<R>>) {
+      return retry_loop(call, call.first_decision.get(), f, args...);
+    } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
+      Erased<R> erased{&call_erased<R, F>, &f};
+      return retry_loop(call, call.first_decision.get(), erased);
+    } else {
+      const auto target = [&f, &args...]() -> R { return f(args...); };
+      Erased<R> erased{&call_erased<R, const decltype(target)>, &target};
+      return retry_loop(call, call.first_decision.get(), erased);
+    }
+  }
+}
+
+// The schedule is moved to a local that no opaque call can see, so that its counters can live in registers.
+template <class Call, class F, class... A>
+[[gnu::noinline]] attempt_result<F, A...> retry_loop(Call& call, Decision next, F& f, A&... args) {
+  using Core = typename Call::core_type;
+  Core schedule = static_cast<Core&&>(call.schedule.get());
+  return retry_with(schedule, call, next, f, args...);
+}
+
+template <class Core, class Call, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
+                                                                 A&... args) {
+  using R = attempt_result<F, A...>;
+  schedule.wait(next);
+  if constexpr (!Core::notifies_success) {
+    return attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
+  } else if constexpr (std::is_void_v<R>) {
+    attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
+    schedule.on_success();
+  } else {
+    R result = attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
+    schedule.on_success();
+    if constexpr (std::is_reference_v<R>)
+      return static_cast<R&&>(result);
+    else
+      return result;
+  }
+}
+
+// The entry: one call of f(args...) with a Retrying. Only a function with two catch clauses or more, or with both
+// catch clauses and result filters, needs the flag that lets a give-up pass the outer clauses.
+template <class Config, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> retry_call(const Config& config, F& f, A&... args) {
+  using Core = core_t<Config>;
+  constexpr bool passing =
+      boost::mp11::mp_size<catch_levels<typename Config::filter_types>>::value + (Core::inspects_results ? 1 : 0) > 1;
+  CallState<Core, passing> call;
+  FirstState<Config> first{config, start_of_call(config)};
+  return attempt_catching<true, true>(catch_clauses<decltype(call)>{}, first, call, f, args...);
+}
+
+}  // namespace grit::detail
