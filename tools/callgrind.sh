@@ -28,23 +28,45 @@ compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
 echo "callgrind instruction counts (Ir) per call, $n calls each; $($compiler --version | head -1)"
 printf '%-58s %12s %12s %10s %8s\n' "case" "hand loop" "grit" "grit-hand" "ratio"
 printf '%s\n' "$(printf -- '-%.0s' {1..104})"
+# The gates (exit 1 on a miss; CI runs this with both compilers):
+#  - every success path: grit <= the hand loop. With a returned value, the hand loop that calls the function through
+#    the same lambda grit is given (expected_via_lambda): GCC compiles the direct hand loop one instruction shorter
+#    than the same loop through a lambda (docs/performance.md §2), which is no work of grit's.
+#  - 10 returned failures: no more than the figure measured when this gate was set (per compiler, below), so that
+#    the failure path cannot regress unnoticed; the target (<= 1.10 x the hand loop) is printed beside it.
+case $($compiler --version | head -1) in
+  *clang*) k10_max=225 ;;
+  *) k10_max=228 ;;
+esac
 status=0
+declare -A hand_of grit_of
 for c in success_attempts success_stamina success_expected returned_k10 expected_via_lambda; do
   case $c in
     success_attempts) label="success: attempts only (RetryOn, Attempts<3>)" ;;
     success_stamina) label="success: stamina defaults (+ Timeout<45s>, one clock read)" ;;
     success_expected) label="success: returned value (RetryOnError)" ;;
     returned_k10) label="returned, zero wait: 10 failures then success" ;;
-    expected_via_lambda) label="(returned value, the hand loop also calling the lambda)" ;;
+    expected_via_lambda) label="success: returned value, both through the lambda" ;;
   esac
   hand=$(count "$c" hand)
   grit=$(count "$c" grit)
-  awk -v l="$label" -v h="$hand" -v g="$grit" -v n="$n" -v c="$c" 'BEGIN {
-    r = g / h; target = (c ~ /^success/) ? ((g <= h * 1.02) ? "  target <= +2 %: met" : "  target <= +2 %: MISSED") : ""
-    printf "%-58s %12.2f %12.2f %+10.2f %8.3f%s\n", l, h / n, g / n, (g - h) / n, r, target }'
-  if [[ $c == success_* ]] && ! awk -v h="$hand" -v g="$grit" 'BEGIN { exit !(g <= h * 1.02) }'; then
-    status=1
-  fi
+  hand_of[$c]=$hand
+  grit_of[$c]=$grit
+  awk -v l="$label" -v h="$hand" -v g="$grit" -v n="$n" 'BEGIN {
+    printf "%-58s %12.2f %12.2f %+10.2f %8.3f\n", l, h / n, g / n, (g - h) / n, g / h }'
 done
 echo "(counts include the function under test and the loop around it, the same for both contenders)"
+gate() {  # description, ok (0/1)
+  if [[ $2 == 1 ]]; then echo "gate met:    $1"; else echo "gate MISSED: $1"; status=1; fi
+}
+for c in success_attempts success_stamina expected_via_lambda; do
+  gate "$c: grit <= hand loop" "$(awk -v h="${hand_of[$c]}" -v g="${grit_of[$c]}" 'BEGIN { print (g <= h) ? 1 : 0 }')"
+done
+gate "returned_k10: grit <= $k10_max per call (no regression)" \
+  "$(awk -v g="${grit_of[returned_k10]}" -v n="$n" -v m="$k10_max" 'BEGIN { print (g / n <= m + 0.5) ? 1 : 0 }')"
+awk -v h="${hand_of[returned_k10]}" -v g="${grit_of[returned_k10]}" -v d="${hand_of[success_expected]}" \
+  -v e="${grit_of[success_expected]}" -v n="$n" 'BEGIN {
+  printf "target (not gated): returned_k10 <= 1.10 x hand: %.3f %s\n", g / h, (g <= h * 1.10) ? "met" : "MISSED"
+  printf "target (not gated): success_expected grit <= the direct hand loop: %+.2f %s\n", (e - d) / n,
+         (e <= d) ? "met" : "MISSED" }'
 exit $status

@@ -27,7 +27,7 @@ struct Transient : std::runtime_error {
       case $c in
         A) policies="grit::stop::Attempts<$n>, grit::stop::Timeout<30s>" ;;
         B) policies="grit::stop::Attempts<$n>, grit::wait::Fixed<200ms>, grit::jitter::None" ;;
-        C) policies="grit::stop::Attempts<$n>, grit::wait::Linear<100ms, 100ms, 2s>, grit::jitter::Full<>" ;;
+        C) policies="grit::stop::Attempts<$n>, grit::wait::Linear<100ms, 100ms, 2s>, grit::jitter::Full" ;;
         D) policies="grit::stop::Attempts<$n>, grit::wait::None" ;;
       esac
       echo "int op_$i();"

@@ -235,9 +235,10 @@ class AnyStops {
   [[gnu::always_inline]] constexpr StopAnswer ask(const StopContext& c) const noexcept {
     const bool by_attempts = c.attempt >= limit_;
     const bool by_time = reads_clock() && c.elapsed >= timeout_;
-    const GiveUpReason reason =
-        by_attempts && !(timeout_first_ && by_time) ? GiveUpReason::attempts : GiveUpReason::timeout;
-    return {by_attempts || by_time, reason, reads_clock() ? timeout_ - c.elapsed : nanoseconds::max()};
+    if (by_attempts || by_time)
+      return {true, by_attempts && !(timeout_first_ && by_time) ? GiveUpReason::attempts : GiveUpReason::timeout,
+              nanoseconds::zero()};
+    return {false, GiveUpReason::stopped, reads_clock() ? timeout_ - c.elapsed : nanoseconds::max()};
   }
 
  private:

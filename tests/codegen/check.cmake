@@ -1,17 +1,17 @@
 # Compiles success_path.cpp at -O2 with the build's compiler, disassembles it with objdump, and checks that grit's
-# success path is the hand-written loop's:
+# success path is the hand-written loop's, for each function named in GRIT_FUNCTIONS:
 #
-#  1. Nothing forbidden anywhere in grit_success (hot and cold parts): no call into the clock, the random engine,
-#     a sleep, the allocator, a lock or thread-local storage; no atomic instruction (lock prefix, xchg, mfence); no
-#     reference to grit's process-wide switches or hook list. (The failure path lives in out-of-line functions.)
+#  1. Nothing forbidden anywhere in it (hot and cold parts): no call into the clock, the random engine, a sleep, the
+#     allocator, a lock or thread-local storage; no atomic instruction (lock prefix, xchg, mfence); no reference to
+#     grit's process-wide switches or hook list. (The failure path lives in out-of-line functions.)
 #  2. The success path, walked from the entry through unconditional jumps to the first `ret` with op() returning,
-#     is at most SLACK instructions longer than the hand loop's. SLACK = 4: two equivalent functions may still differ
-#     by a callee-saved register saved and restored (push/pop) and a stack adjustment (sub/add rsp) that the
-#     compilers place by their own heuristics; anything beyond that is work done on the success path.
+#     is no longer than the hand loop's: grit <= hand. The margins this guards are the register devices of
+#     detail/driver.hpp (NameText: by reference; the first decision in memory: made at the call), each worth 4
+#     instructions with GCC; a slack would hide their loss.
 #
 # cmake -DCXX=... -DOBJDUMP=... -DSOURCE=... -DINCLUDE=... -DBOOST_INCLUDE=... -DWORK_DIR=... -P check.cmake
 cmake_minimum_required(VERSION 3.25)
-set(SLACK 4)
+set(GRIT_FUNCTIONS grit_by_reference grit_made_at_call)
 set(object ${WORK_DIR}/success_path.o)
 execute_process(COMMAND ${CXX} -std=c++20 -O2 -I${INCLUDE} -I${BOOST_INCLUDE} -c ${SOURCE} -o ${object}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
@@ -48,13 +48,13 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 
-foreach(f grit_success hand_success)
+foreach(f ${GRIT_FUNCTIONS} hand_success)
   if(NOT f IN_LIST functions)
     message(FATAL_ERROR "codegen: no function ${f} in the disassembly")
   endif()
 endforeach()
 
-# 1. Forbidden calls, references and instructions in grit_success and grit_success.cold (GCC's cold part).
+# 1. Forbidden calls, references and instructions in each grit function and its .cold part (GCC's).
 set(forbidden_symbols
     "steady_clock3now|system_clock3now|clock_gettime|gettimeofday"  # the clock
     "mersenne_twister|uniform_real_distribution|random_device|^rand$|thread_engine|Wyrand|splitmix64"  # randomness
@@ -63,7 +63,11 @@ set(forbidden_symbols
     "pthread_mutex|_ZNSt5mutex|__atomic_|__tls_get_addr|^_ZTW|^_ZTH"  # locks, atomics, thread-locals
     "active_flag|testing_word|hook_registry|hook_delivery")  # grit's process-wide switches and hooks
 set(problems "")
-foreach(part grit_success grit_success_cold)
+set(parts "")
+foreach(f ${GRIT_FUNCTIONS})
+  list(APPEND parts ${f} ${f}_cold)
+endforeach()
+foreach(part ${parts})
   foreach(reloc IN LISTS ${part}_relocs)
     string(REGEX REPLACE "^[0-9a-f]+=" "" symbol "${reloc}")
     foreach(pattern IN LISTS forbidden_symbols)
@@ -139,16 +143,18 @@ function(walk f out_count out_text)
   set(${out_text} "${text}" PARENT_SCOPE)
 endfunction()
 
-walk(grit_success grit_count grit_text)
 walk(hand_success hand_count hand_text)
-message(STATUS "codegen (${CXX}, -O2): success path of grit: ${grit_count} instructions\n${grit_text}")
 message(STATUS "codegen (${CXX}, -O2): success path of the hand loop: ${hand_count} instructions\n${hand_text}")
-math(EXPR limit "${hand_count} + ${SLACK}")
-if(grit_count GREATER limit)
-  string(APPEND problems
-         "  grit's success path has ${grit_count} instructions, the hand loop's ${hand_count} (slack ${SLACK})\n")
-endif()
+set(summary "")
+foreach(f ${GRIT_FUNCTIONS})
+  walk(${f} grit_count grit_text)
+  message(STATUS "codegen (${CXX}, -O2): success path of ${f}: ${grit_count} instructions\n${grit_text}")
+  if(grit_count GREATER hand_count)
+    string(APPEND problems "  ${f}'s success path has ${grit_count} instructions, the hand loop's ${hand_count}\n")
+  endif()
+  string(APPEND summary " ${f} ${grit_count},")
+endforeach()
 if(problems)
   message(FATAL_ERROR "codegen: grit's success path is not the hand loop's:\n${problems}")
 endif()
-message(STATUS "codegen: grit ${grit_count} instructions, hand loop ${hand_count}: nothing forbidden, within ${SLACK}")
+message(STATUS "codegen: instructions:${summary} hand loop ${hand_count}: nothing forbidden, grit <= hand")

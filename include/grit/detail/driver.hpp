@@ -6,39 +6,34 @@
 // first attempt and its catch clauses; everything after a failure is in functions shared by every call site with
 // the same plan: first_exception / first_failed_result (the first failure), retry_loop (every later attempt).
 //
-// Every code-generation device here and in the layers below, with what it bought and the test that fails without it
-// (figures: docs/performance.md; "codegen" = tests/codegen, run by CTest on both compilers):
-//
-// | device                                   | why                                          | figure              |
-// guard                         |
-// |------------------------------------------|----------------------------------------------|---------------------|-------------------------------|
-// | inline first attempt, shared back end    | success path = the hand loop's               | success path 9 vs   |
-// codegen grit <= hand (by      | |   (first_exception, retry_loop)          | | 11 instr. (GCC)     | reference, made
-// at the call)  | | CallState::first_decision in memory      | no callee-saved registers held across the    |
-// Retry{}(f): 12 -> 8 | codegen made_at_call          | |                                          | end of the catch
-// clause                      | instructions (GCC)  |                               | | NameText (name.hpp): measured
-// out of line| no strlen call in the caller's catch clause  | by reference: 13 -> | codegen by_reference          | |
-// |                                              | 9 instructions      |                               | | Deferred<T>:
-// raw bytes                   | nothing constructed on the success path      | (part of the above) | codegen (both
-// cases)          | | plans and twins (detail/plan.hpp,        | one schedule type per kind of policies       | 20
-// types: 1 schedule| codegen shared_code (symbol   | |   detail/twin.hpp, each family's form)   | | type, not 20 |
-// counts) + policies_test       | | Erased<R>: the loop behind a pointer     | one retry loop per (plan, clauses, R) |
-// 20 types: 1 loop    | codegen shared_code           | | decide inlined for returned failures     | the counters stay
-// in registers               | Clang 1029 -> 225 Ir| callgrind returned_k10 (CI)   | | | | for 10 failures     | | |
-// Cause built only if a sink reads it      | no demangler or std::string code in units    | object 15368 ->     |
-// codegen shared_code (no       | |   (reads_causes, exception_cause)        | that only retry | 14168 B             |
-// demangle symbol)              | | hook_delivery pointer (sink.hpp)         | the hook registry compiled only where
-// hooks  | -97 M compiler      | codegen shared_code (no       | |                                          | are set
-// | instructions        | registry symbol)              | | RetryHook, Shared, MemberCall instead of | <functional> and
-// <memory> not compiled       | headers 0.23 -> 0.03| compile_fail/02_header_diet   | |   std::function, shared_ptr,
-// invoke      |                                              | s over the hand unit|                               | |
-// constant plans (consteval)               | a stateless Retrying's plan is data          | GCC -O0 175 -> 214kB|
-// codegen shared_code (-O0 size | |                                          | | without             | against the hand
-// unit)        | | [[gnu::always_inline]] on the layers     | -O0: one function per call site, not ten     | -O0 215 ->
-// 337 kB   | codegen shared_code (-O0 size)| |                                          | | without (driver)    | | |
-// [[unlikely]] on the stop give-up         | the retry loop's body stays together         | 1.16 x vs 1.80 x    | bench
-// only (layout: no count  | |   (schedule.hpp)                         |                                              |
-// (timed)             | sees it)                      |
+// Every code-generation device here and in the layers below: why, what it bought (docs/performance.md §4), and the
+// test that fails without it ("codegen.*" are CTest tests in tests/codegen/, run on both compilers; "callgrind" is
+// tools/callgrind.sh, run by .ci/run). Anything not listed here is plain code.
+// clang-format off
+//   device                                   why                                       bought                 guard
+//   inline first attempt + shared back end   success path = the hand loop's            9 vs 11 instr. (GCC)   codegen.success_path
+//     (first_exception, retry_loop)
+//   CallState::first_decision in memory      no callee-saved registers across the      Retry{}(f): 12 -> 8    codegen.success_path
+//                                            end of the first catch clause             instructions (GCC)     (made at the call)
+//   NameText (name.hpp)                      no strlen call in the caller's catch      by reference: 13 -> 9  codegen.success_path
+//                                            clause                                    instructions (GCC)     (by reference)
+//   Deferred<T>: raw bytes                   nothing constructed on the success path   (part of the above)    codegen.success_path
+//   plans and twins (detail/plan.hpp,        one schedule type per kind of policies    20 types: 1 decision,  codegen.shared_code,
+//     detail/twin.hpp, each family header)                                             not 20                 policies_test
+//   Erased<R>: the loop behind a pointer     one retry loop per (plan, clauses, R)     20 types: 1 loop       codegen.shared_code
+//   constant plans (consteval)               a stateless Retrying's plan is data       -O0 1.15 x, not 1.61 x codegen.shared_code
+//   always_inline on the layers              -O0: one function per call site           -O0 215 -> 337 kB      codegen.shared_code
+//                                                                                      without (driver)       (-O0 ratio)
+//   decide inlined for returned failures     the counters stay in registers            Clang 1029 -> 225 Ir   callgrind returned_k10
+//   empty Cause unless a sink reads one      a returned failure's address never taken  (part of the above)    callgrind success_expected
+//   Cause reads lazily (sink.hpp)            no demangler, no std::string code where   object -1.2 kB         codegen.shared_code
+//                                            only retrying happens
+//   hook_delivery pointer (sink.hpp)         the hook registry compiled only where     -97 M compiler instr.  codegen.shared_code
+//                                            hooks are set
+//   RetryHook, detail::Shared, MemberCall    <functional>, <memory> not compiled       headers 0.23 -> 0.03 s compile_fail.02_header_diet
+//   [[unlikely]] on the stop give-up         the retry loop's body stays together      1.16 x vs 1.80 x timed none: layout, which no count
+//     (schedule.hpp)                                                                                          sees; bench/overhead.cpp only
+// clang-format on
 #pragma once
 
 #include <boost/mp11/algorithm.hpp>
