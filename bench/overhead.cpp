@@ -166,7 +166,7 @@ BENCHMARK(returned_grit)->Name("returned/grit")->Apply(failure_args);
 
 // --- 3. one jitter draw: 100 ms + U[0, 1 s] ----------------------------------------------------------------------
 // direct: no jitter at all; hand: a thread-local std::mt19937_64 and std::uniform_real_distribution; grit:
-// jitter::Additive<1s> with its default engine.
+// jitter::Additive<1s> drawing from the default random policy (random::ThreadLocal), as a schedule draws.
 
 void jitter_direct(benchmark::State& state) {
   for (auto _ : state) {
@@ -182,10 +182,12 @@ void jitter_hand(benchmark::State& state) {
 }
 void jitter_grit(benchmark::State& state) {
   const grit::jitter::Additive<1s> jitter;
-  auto engine_state = jitter.start();
+  const grit::random::ThreadLocal random;
+  auto random_state = random.start();
+  auto draw = [&] { return random.next(random_state); };
   const grit::JitterInput input{1, 100ms, 100ms, 5s};
   for (auto _ : state) {
-    nanoseconds wait = jitter.apply(100ms, input, engine_state);
+    nanoseconds wait = jitter.apply(100ms, input, draw);
     benchmark::DoNotOptimize(wait);
   }
 }
