@@ -84,8 +84,10 @@ class ScheduleCore {
       : plan_(plan), name_(name.view()), start_(start), random_state_(plan_.random().start()), active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
-    const std::uint64_t limit = plan_.stops().attempt_limit();
-    testing_limit_ = testing.settings.cap ? std::min(testing.settings.attempts, limit) : testing.settings.attempts;
+    if (testing_) {
+      const std::uint64_t limit = plan_.stops().attempt_limit();
+      testing_limit_ = testing.settings.cap ? std::min(testing.settings.attempts, limit) : testing.settings.attempts;
+    }
   }
 
   // The attempt now running (before a failure is reported) or just failed, from 1.

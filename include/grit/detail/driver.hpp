@@ -259,6 +259,9 @@ template <bool First, class S, class Call, class F, class... A>
       Decision next;
       {
         R result = f(args...);
+        if constexpr (errors_only<typename Core::result_filters>) {
+          if (result.has_value()) return result;
+        }
         const Verdict verdict = state.classify_result(result);
         if (!verdict.retries()) return result;
         next = state.decide(verdict, value_cause<Core>(result));
