@@ -21,6 +21,7 @@
 // (UTF-8) are copied unchanged. So a line never contains a raw control byte, and ends at its only '\n'.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdio>
 #include <memory>
@@ -63,49 +64,59 @@ class Writer {
   void (*call_)(void*, std::string_view) = nullptr;
 };
 
+namespace detail {
+// What each byte asks of a value: 0 nothing (bare is fine), 1 quotes (space, `=`, bytes from 0x80), 2 an escape.
+inline constexpr auto byte_class = [] {
+  std::array<unsigned char, 256> classes{};
+  for (int b = 0; b < 256; ++b)
+    classes[static_cast<std::size_t>(b)] = b < 0x20 || b == 0x7f || b == '"' || b == '\\' ? 2
+                                           : b == ' ' || b == '=' || b >= 0x80            ? 1
+                                                                                          : 0;
+  return classes;
+}();
+}  // namespace detail
+
 // Appends `value` to `out`, bare or quoted by the rules above.
 inline void append_value(std::string& out, std::string_view value) {
-  bool bare = !value.empty();
-  for (const char c : value) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b <= 0x20 || b >= 0x7f || c == '"' || c == '=' || c == '\\') {
-      bare = false;
-      break;
-    }
-  }
-  if (bare) {
+  const auto* p = reinterpret_cast<const unsigned char*>(value.data());
+  const std::size_t n = value.size();
+  std::size_t i = 0;
+  while (i < n && detail::byte_class[p[i]] == 0) ++i;
+  if (i == n && n != 0) {
     out.append(value);
     return;
   }
   out.push_back('"');
-  for (const char c : value) {
-    const auto b = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0;  // the bytes since the last escape, appended in one go
+  for (; i < n; ++i) {
+    if (detail::byte_class[p[i]] != 2) continue;
+    out.append(value.data() + run, i - run);
+    run = i + 1;
+    const unsigned char b = p[i];
+    switch (b) {
       case '"':
-        out.append("\\\"");
+        out.append("\\\"", 2);
         break;
       case '\\':
-        out.append("\\\\");
+        out.append("\\\\", 2);
         break;
       case '\n':
-        out.append("\\n");
+        out.append("\\n", 2);
         break;
       case '\r':
-        out.append("\\r");
+        out.append("\\r", 2);
         break;
       case '\t':
-        out.append("\\t");
+        out.append("\\t", 2);
         break;
-      default:
-        if (b < 0x20 || b == 0x7f) {
-          constexpr char hex[] = "0123456789abcdef";
-          const char escape[] = {'\\', 'u', '0', '0', hex[b >> 4], hex[b & 0xf]};
-          out.append(escape, sizeof escape);
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        constexpr char hex[] = "0123456789abcdef";
+        const char escape[] = {'\\', 'u', '0', '0', hex[b >> 4], hex[b & 0xf]};
+        out.append(escape, sizeof escape);
+      }
     }
   }
+  out.append(value.data() + run, n - run);
   out.push_back('"');
 }
 
@@ -120,36 +131,30 @@ inline std::string_view clip_message(std::string_view message, bool& clipped) no
 }
 
 namespace detail {
-inline void field(std::string& out, std::string_view key, std::string_view value) {
-  out.push_back(' ');
-  out.append(key);
-  out.push_back('=');
+inline void field(std::string& out, std::string_view key_eq, std::string_view value) {
+  out.append(key_eq);  // " key="
   append_value(out, value);
 }
-inline void number(std::string& out, std::string_view key, std::uint64_t n) {
-  out.push_back(' ');
-  out.append(key);
-  out.push_back('=');
+inline void number(std::string& out, std::string_view key_eq, std::uint64_t n) {
+  out.append(key_eq);  // " key="
   grit::detail::append_decimal(out, n);
 }
-inline void seconds(std::string& out, std::string_view key, nanoseconds d) {
-  out.push_back(' ');
-  out.append(key);
-  out.push_back('=');
+inline void seconds(std::string& out, std::string_view key_eq, nanoseconds d) {
+  out.append(key_eq);  // " key="
   grit::detail::append_seconds(out, d, 3);
 }
 inline void cause(std::string& out, const Cause& cause) {
   std::string scratch;
-  field(out, "error_type", grit::detail::type_name_of(cause, scratch));
+  field(out, " error_type=", grit::detail::type_name_of(cause, scratch));
   const std::string message = cause.message();
   bool clipped = false;
   const std::string_view text = clip_message(message, clipped);
   if (!clipped) {
-    field(out, "caused_by", text);
+    field(out, " caused_by=", text);
   } else {
     std::string with_marker(text);
     with_marker.append("...");
-    field(out, "caused_by", with_marker);
+    field(out, " caused_by=", with_marker);
   }
 }
 }  // namespace detail
@@ -158,25 +163,25 @@ inline void cause(std::string& out, const Cause& cause) {
 // message; the Log sink puts `level=... logger=grit ` before them).
 inline void append_event(std::string& out, const RetryDetails& d) {
   out.append("event=grit.retry_scheduled");
-  detail::field(out, "callable", d.name);
-  detail::number(out, "retry_num", d.retry_num);
-  detail::seconds(out, "wait_for", d.wait_for);
-  detail::seconds(out, "waited_so_far", d.waited_so_far);
+  detail::field(out, " callable=", d.name);
+  detail::number(out, " retry_num=", d.retry_num);
+  detail::seconds(out, " wait_for=", d.wait_for);
+  detail::seconds(out, " waited_so_far=", d.waited_so_far);
   detail::cause(out, d.caused_by);
 }
 inline void append_event(std::string& out, const GiveUpDetails& d) {
   out.append("event=grit.gave_up");
-  detail::field(out, "callable", d.name);
-  detail::number(out, "attempts", d.attempts);
-  detail::seconds(out, "waited", d.waited);
-  detail::field(out, "reason", grit::detail::reason_name(d.reason));
+  detail::field(out, " callable=", d.name);
+  detail::number(out, " attempts=", d.attempts);
+  detail::seconds(out, " waited=", d.waited);
+  detail::field(out, " reason=", grit::detail::reason_name(d.reason));
   detail::cause(out, d.caused_by);
 }
 inline void append_event(std::string& out, const SuccessDetails& d) {
   out.append("event=grit.succeeded_after_retries");
-  detail::field(out, "callable", d.name);
-  detail::number(out, "attempts", d.attempts);
-  detail::seconds(out, "waited", d.waited);
+  detail::field(out, " callable=", d.name);
+  detail::number(out, " attempts=", d.attempts);
+  detail::seconds(out, " waited=", d.waited);
 }
 
 // The whole line of an event, '\n' included. Levels: warn for a retry and a give-up (stamina's), info for a success.
@@ -184,7 +189,7 @@ template <class Details>
 std::string line(const Details& d) {
   constexpr bool success = std::is_same_v<Details, SuccessDetails>;
   std::string out;
-  out.reserve(192);
+  out.reserve(320);
   out.append(success ? "level=info logger=grit " : "level=warn logger=grit ");
   append_event(out, d);
   out.push_back('\n');

@@ -46,7 +46,8 @@ class TypeNameCache {
 
   // The name of `type`; `scratch` holds it when it is not cached.
   std::string_view get(const std::type_info& type, std::string& scratch) {
-    const std::size_t start = std::hash<const void*>{}(&type) & (capacity - 1);
+    const auto key = reinterpret_cast<std::uintptr_t>(&type);
+    const std::size_t start = static_cast<std::size_t>((key >> 3) * 0x9e3779b97f4a7c15ull >> 40) & (capacity - 1);
     for (std::size_t i = start;; i = (i + 1) & (capacity - 1)) {
       const Entry* entry = slots_[i].load(std::memory_order_acquire);
       if (entry == nullptr) break;
