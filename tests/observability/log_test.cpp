@@ -5,6 +5,7 @@
 #include <grit/grit.hpp>
 #include <grit/log.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -198,6 +199,26 @@ TEST(LogfmtWriting, AFilePointerWriter) {
   const grit::sink::Log<> sink{file};
   const std::runtime_error e("boom");
   sink.retry_scheduled(retry_with(e));
+  std::rewind(file);
+  char buffer[512] = {};
+  ASSERT_NE(std::fgets(buffer, sizeof buffer, file), nullptr);
+  EXPECT_EQ(std::string(buffer), grit::log::line(retry_with(e)));
+  std::fclose(file);
+}
+
+// Log<> with no writer: stderr (fd 2 is pointed at a temporary file for the test, then restored).
+TEST(LogfmtWriting, TheDefaultWriterIsStderr) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  ASSERT_GE(saved, 0);
+  ASSERT_GE(::dup2(::fileno(file), 2), 0);
+  const std::runtime_error e("to stderr");
+  grit::sink::Log<>{}.retry_scheduled(retry_with(e));
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
   std::rewind(file);
   char buffer[512] = {};
   ASSERT_NE(std::fgets(buffer, sizeof buffer, file), nullptr);
