@@ -152,6 +152,28 @@ TEST(LogfmtQuoting, EveryCaseInAWholeLine) {
             "caused_by=\"C:\\\\tmp \\\"x\\\"=1\\nnext\\u0001 \xc3\xa9\"\n");
 }
 
+TEST(LogfmtQuoting, RandomBytesNeverMakeASecondLineOrARawControlByte) {
+  std::uint64_t state = 42;
+  const auto next = [&state] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  };
+  for (int i = 0; i < 2000; ++i) {
+    std::string name, message;
+    for (std::uint64_t n = next() % 30; n > 0; --n) name.push_back(static_cast<char>(next() & 0xff));
+    for (std::uint64_t n = next() % 300; n > 0; --n) message.push_back(static_cast<char>(next() & 0xff));
+    const HttpError e(message);
+    const std::string line = grit::log::line(retry_with(e, name));
+    ASSERT_EQ(line.back(), '\n');
+    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+      const auto b = static_cast<unsigned char>(line[k]);
+      ASSERT_TRUE(b >= 0x20 && b != 0x7f) << "byte " << k << " of " << line;
+    }
+  }
+}
+
 // --- long messages ------------------------------------------------------------------------------------------------
 
 TEST(LogfmtLength, ATenKilobyteMessageIsCutTo256BytesAndMarked) {

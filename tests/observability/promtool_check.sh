@@ -40,6 +40,7 @@ check() {
 }
 
 "$dump" | check "grit text format 0.0.4" 0 ""
+"$dump" --random | check "300 label values of random bytes" 0 ""
 "$dump" --overflow | check "grit past its series cap (_OTHER and the comment)" 0 ""
 printf '# HELP bad_counter A counter without the suffix.\n# TYPE bad_counter counter\nbad_counter 1\n' |
   check "sanity: a counter without _total" 3 'counter metrics should have "_total" suffix'
