@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""A real Prometheus 2.42 scrapes grit's example exporter on 127.0.0.1; its query API must give back the exporter's
+counts, a label value that needs escaping included.
+
+Both processes listen on 127.0.0.1 at ephemeral ports (the exporter prints its port, Prometheus logs its own). The
+Prometheus binary comes from tools/get-prometheus.sh (Debian's package unpacked, never installed: no service, port
+9090 untouched), with its own config and a temporary data directory. Bounded: 40 s at most (Prometheus 2.42 applies
+discovered targets on a 5 s tick, so the first scrape comes after about 5-6 s). Both processes are ended by their
+process ids. Exit 77 (CTest: skipped) if a tool is missing, except under CI=true, where that is a failure.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+DEADLINE_S = 40.0
+ESCAPED = 'C:\\path "quoted"\nline'
+
+# What examples/prometheus_exporter.cpp produces (see its header comment), as PromQL selector -> value.
+EXPECTED = [
+    ('grit_retries_total{callable="fetch_user",error_type="exporter::HttpError"}', 9),
+    ('grit_succeeded_after_retries_total{callable="fetch_user"}', 5),
+    ('grit_gave_up_total{callable="fetch_user",error_type="exporter::HttpError",reason="attempts"}', 2),
+    ('grit_retry_wait_seconds_total{callable="fetch_user"}', 1.1),
+    ('grit_retries_total{callable="C:\\\\path \\"quoted\\"\\nline",error_type="exporter::DbError"}', 1),
+    ('grit_gave_up_total{callable="C:\\\\path \\"quoted\\"\\nline",reason="attempts"}', 1),
+    ('grit_retries_total{callable="slow_query"}', 3),
+    ('grit_gave_up_total{callable="slow_query",error_type="exporter::DbError",reason="timeout"}', 1),
+    ('up{job="grit"}', 1),
+]
+
+
+def missing(what):
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {what} (CI=true)", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {what}", file=sys.stderr)
+    sys.exit(77)
+
+
+def get_json(url, timeout=2.0):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.load(response)
+
+
+def end(process, name):
+    """Ends a process we started, by its id: SIGTERM, then SIGKILL after 5 s."""
+    if process is None or process.poll() is not None:
+        return
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        print(f"{name} ignored SIGTERM; SIGKILL", file=sys.stderr)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--exporter", default="")
+    parser.add_argument("--get-prometheus", required=True)
+    parser.add_argument("--openmetrics", action="store_true", help="let the exporter answer in OpenMetrics")
+    args = parser.parse_args()
+    start = time.monotonic()
+
+    if not args.exporter or not os.access(args.exporter, os.X_OK):
+        missing("the exporter was not built (cpp-httplib missing?)")
+    got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
+    prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
+    if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
+        print(got.stderr, file=sys.stderr)
+        missing("prometheus could not be had from Debian's package")
+
+    work = tempfile.mkdtemp(prefix="grit-prometheus-")
+    exporter = prometheus = None
+    failures = []
+    try:
+        exporter_args = [args.exporter, f"--lifetime={int(DEADLINE_S) + 5}"]
+        if args.openmetrics:
+            exporter_args.append("--openmetrics")
+        exporter = subprocess.Popen(exporter_args, stdout=subprocess.PIPE, text=True)
+        line = exporter.stdout.readline()
+        match = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)\n", line)
+        if not match:
+            raise RuntimeError(f"exporter said {line!r}")
+        exporter_port = int(match.group(1))
+        print(f"exporter pid {exporter.pid} on 127.0.0.1:{exporter_port}")
+
+        config = os.path.join(work, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write(
+                "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}\n"
+                "scrape_configs:\n"
+                "  - job_name: grit\n"
+                f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
+            )
+        prometheus = subprocess.Popen(
+            [prometheus_bin, f"--config.file={config}", f"--storage.tsdb.path={os.path.join(work, 'data')}",
+             "--web.listen-address=127.0.0.1:0", "--log.level=info"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        print(f"prometheus pid {prometheus.pid}")
+
+        # Its port is in its log: msg="Listening on" address=127.0.0.1:NNNNN. The log is read on a thread, so the
+        # pipe never fills up and the wait for the line is bounded.
+        port_found = threading.Event()
+        found = {}
+        log_lines = []
+
+        def read_log():
+            for log_line in prometheus.stderr:
+                log_lines.append(log_line)
+                m = re.search(r'msg="Listening on" address=127\.0\.0\.1:(\d+)', log_line)
+                if m and not port_found.is_set():
+                    found["port"] = int(m.group(1))
+                    port_found.set()
+
+        threading.Thread(target=read_log, daemon=True).start()
+        if not port_found.wait(timeout=DEADLINE_S - (time.monotonic() - start)):
+            raise RuntimeError("prometheus never said where it listens:\n" + "".join(log_lines[-20:]))
+        base = f"http://127.0.0.1:{found['port']}"
+        print(f"prometheus on {base}")
+
+        def poll(what, probe):
+            while time.monotonic() - start < DEADLINE_S:
+                try:
+                    result = probe()
+                    if result is not None:
+                        return result
+                except OSError:
+                    pass
+                time.sleep(0.2)  # real time: this waits for a real server, not for grit
+            raise RuntimeError(f"timed out waiting for {what}")
+
+        poll("/-/ready", lambda: urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200 or None)
+
+        def target_up():
+            targets = get_json(base + "/api/v1/targets")["data"]["activeTargets"]
+            for target in targets:
+                if target["health"] == "down" and target.get("lastError"):
+                    raise RuntimeError(f"scrape failed: {target['lastError']}")
+            return True if targets and all(t["health"] == "up" for t in targets) else None
+
+        if args.openmetrics:  # what Prometheus asked for is what it got
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{exporter_port}/metrics",
+                headers={"Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"})
+            with urllib.request.urlopen(request, timeout=2) as response:
+                content_type = response.headers["Content-Type"]
+                body = response.read().decode()
+            if not content_type.startswith("application/openmetrics-text") or not body.endswith("# EOF\n"):
+                failures.append(f"the exporter did not answer in OpenMetrics: {content_type}")
+            print(f"exporter answers {content_type}")
+
+        poll("the target to be up", target_up)
+        print(f"target up after {time.monotonic() - start:.1f} s")
+
+        for selector, want in EXPECTED:
+            url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": selector})
+            result = get_json(url)["data"]["result"]
+            if len(result) != 1:
+                failures.append(f"{selector}: {len(result)} series, expected 1: {result}")
+                continue
+            value = float(result[0]["value"][1])
+            status = "ok  " if abs(value - want) < 1e-9 else "FAIL"
+            print(f"{status} {selector} = {result[0]['value'][1]} (expected {want})")
+            if status == "FAIL":
+                failures.append(f"{selector} = {value}, expected {want}")
+
+        # The escaped label value comes back as the original text.
+        result = get_json(base + "/api/v1/query?" + urllib.parse.urlencode(
+            {"query": 'grit_retries_total{error_type="exporter::DbError",callable!="slow_query"}'}))["data"]["result"]
+        callables = [r["metric"]["callable"] for r in result]
+        print(f"{'ok  ' if callables == [ESCAPED] else 'FAIL'} escaped callable round trip: {callables!r}")
+        if callables != [ESCAPED]:
+            failures.append(f"escaped callable came back as {callables!r}, expected {[ESCAPED]!r}")
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        failures.append(f"{type(e).__name__}: {e}")
+    finally:
+        end(prometheus, "prometheus")
+        end(exporter, "exporter")
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"wall time {time.monotonic() - start:.1f} s")
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
