@@ -174,7 +174,7 @@ inline void append_event(std::string& out, const GiveUpDetails& d) {
   detail::field(out, " callable=", d.name);
   detail::number(out, " attempts=", d.attempts);
   detail::seconds(out, " waited=", d.waited);
-  detail::field(out, " reason=", grit::detail::reason_name(d.reason));
+  detail::field(out, " reason=", grit::to_string(d.reason));
   detail::cause(out, d.caused_by);
 }
 inline void append_event(std::string& out, const SuccessDetails& d) {

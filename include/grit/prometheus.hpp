@@ -289,7 +289,7 @@ class Registry {
     wait_.add({callable}, wait_for.count() > 0 ? static_cast<std::uint64_t>(wait_for.count()) : 0);
   }
   void count_gave_up(std::string_view callable, std::string_view error_type, GiveUpReason reason) noexcept {
-    gave_up_.add({callable, error_type, grit::detail::reason_name(reason)}, 1);
+    gave_up_.add({callable, error_type, grit::to_string(reason)}, 1);
   }
   void count_success(std::string_view callable) noexcept { succeeded_.add({callable}, 1); }
 

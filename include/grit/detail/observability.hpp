@@ -1,5 +1,4 @@
 // Shared by the optional integrations (log.hpp, spdlog.hpp, prometheus.hpp); never included by grit.hpp.
-// - reason_name: a GiveUpReason's enumerator name.
 // - type_name_of: a Cause's demangled type, cached per std::type_info, so a sink does not demangle (and allocate)
 //   at every event.
 // - append_decimal / append_seconds: numbers without locale or printf.
@@ -19,23 +18,6 @@
 #include "../stop.hpp"
 
 namespace grit::detail {
-
-// TODO: grit::to_string(GiveUpReason), once the core has it (with `cancelled` and `budget`); until then a value this
-// header does not know is "unknown".
-constexpr std::string_view reason_name(GiveUpReason reason) noexcept {
-  switch (reason) {
-    case GiveUpReason::attempts:
-      return "attempts";
-    case GiveUpReason::timeout:
-      return "timeout";
-    case GiveUpReason::stopped:
-      return "stopped";
-    case GiveUpReason::inactive:
-      return "inactive";
-    default:  // not `-Wswitch`: the core adds enumerators
-      return "unknown";
-  }
-}
 
 // The demangled names of the failure types seen so far, keyed by their std::type_info. Lock-free to read; a new type
 // takes a lock once. Bounded: past `capacity / 2` types a name is demangled at each use instead of kept. The table is
