@@ -40,6 +40,9 @@ class OccSimulation {
   using retry_type = typename Algorithm::retry_type;
   using schedule_type = decltype(std::declval<const retry_type&>().schedule());
 
+  // The negative control: every client's Retrying gets the same seed, so every client draws the same jitter.
+  explicit OccSimulation(bool same_seed_for_all = false) : same_seed_(same_seed_for_all) {}
+
   // One run with `clients` clients; `seed` decides the network and every client's jitter.
   OccRun run(int clients, std::uint64_t seed) {
     const auto n = static_cast<std::size_t>(clients);
@@ -48,7 +51,7 @@ class OccSimulation {
     schedules_.clear();
     retries_.clear();
     retries_.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) retries_.push_back(Algorithm::make(derive_seed(seed, i + 1)));
+    for (std::size_t i = 0; i < n; ++i) retries_.push_back(Algorithm::make(derive_seed(seed, same_seed_ ? 1 : i + 1)));
     schedules_.reserve(n);
     for (std::size_t i = 0; i < n; ++i) schedules_.push_back(retries_[i].schedule());
 
@@ -107,6 +110,7 @@ class OccSimulation {
     std::uint64_t value;  // the version read or written, or whether the write succeeded
   };
 
+  bool same_seed_;
   std::vector<retry_type> retries_;
   std::vector<schedule_type> schedules_;
   EventQueue<Message> queue_;

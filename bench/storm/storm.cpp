@@ -4,8 +4,10 @@
 // the post's conclusions.
 //
 //   grit_storm [--runs N] [--clients 10,20,...] [--seed S] [--out DIR] [--reference CSV [--compare-md FILE]]
-//              [--check]
+//              [--check] [--same-seed]
 //
+// --same-seed is the negative control: every client's SeededEngine gets the same seed, so all clients draw the same
+// jitter and the jittered algorithms fall back towards un-jittered exponential backoff.
 // Defaults: 100 runs, clients 10..190 step 10 (the simulator's grid), seed 2015. The output depends only on the
 // arguments: the same bytes under GCC and Clang. The wall time goes to stderr.
 #include <chrono>
@@ -35,12 +37,13 @@ struct Options {
   std::string reference;
   std::string compare_md;
   bool check = false;
+  bool same_seed = false;  // the negative control
 };
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "grit_storm: %s\nusage: grit_storm [--runs N] [--clients 10,20,...] [--seed S] [--out DIR] "
-               "[--reference CSV [--compare-md FILE]] [--check]\n",
+               "[--reference CSV [--compare-md FILE]] [--check] [--same-seed]\n",
                why);
   std::exit(2);
 }
@@ -79,6 +82,8 @@ Options parse(int argc, char** argv) {
       o.compare_md = value();
     else if (a == "--check")
       o.check = true;
+    else if (a == "--same-seed")
+      o.same_seed = true;
     else
       usage("unknown argument");
   }
@@ -266,7 +271,7 @@ int main(int argc, char** argv) {
 
   Results results;
   storm::for_each_algorithm([&]<class Algorithm>() {
-    storm::OccSimulation<Algorithm> sim;
+    storm::OccSimulation<Algorithm> sim(o.same_seed);
     auto& points = results[std::string(Algorithm::name)];
     for (int c : o.clients) points[c] = sim.point(c, o.runs, storm::point_seed(o.seed, c));
   });

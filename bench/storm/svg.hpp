@@ -117,7 +117,7 @@ inline std::string chart(const std::string& title, const std::vector<Panel>& pan
       s += "<text x=\"" + fixed(ox - 6) + "\" y=\"" + fixed(py(y) + 4) + "\" text-anchor=\"end\">" +
            tick_label(y, y_step) + "</text>\n";
     }
-    for (double x = std::ceil(x_min / x_step - 1e-9) * x_step; x <= x_max + x_step * 1e-6; x += x_step) {
+    for (double x = std::ceil(x_min / x_step - 1e-9) * x_step + 0.0; x <= x_max + x_step * 1e-6; x += x_step) {
       s += "<line x1=\"" + fixed(px(x)) + "\" y1=\"" + fixed(oy + ph) + "\" x2=\"" + fixed(px(x)) + "\" y2=\"" +
            fixed(oy + ph + 5) + "\" stroke=\"black\"/>\n";
       s += "<text x=\"" + fixed(px(x)) + "\" y=\"" + fixed(oy + ph + 18) + "\" text-anchor=\"middle\">" +
