@@ -160,6 +160,36 @@ std::string chart(const Options& o, const Results& r) {
                            {calls, time});
 }
 
+// grit (solid) against the original simulator (dashed), one colour per algorithm.
+std::string overlay_chart(const Options& o, const Results& r, const Results& ref) {
+  storm::svg::Panel calls{"Work: calls (writes) per run", "clients", "calls", {}, 0};
+  storm::svg::Panel time{"Completion time", "clients", "time (ms)", {}, 0};
+  storm::svg::Panel zoom{"Completion time, all but Exponential", "clients", "time (ms)", {}, 0};
+  int colour = 0;
+  for (std::string_view name : storm::algorithm_names) {
+    const auto ri = ref.find(name);
+    for (bool original : {false, true}) {
+      if (original && ri == ref.end()) continue;
+      const std::string label = std::string(name) + (original ? " (original)" : " (grit)");
+      storm::svg::Series sc{label, {}, original, colour}, st{label, {}, original, colour};
+      for (int c : o.clients) {
+        const auto& points = original ? ri->second : r.find(name)->second;
+        const auto p = points.find(c);
+        if (p == points.end()) continue;
+        sc.points.emplace_back(c, p->second.calls);
+        st.points.emplace_back(c, p->second.time_ms);
+      }
+      calls.series.push_back(std::move(sc));
+      if (name != storm::Exponential::name) zoom.series.push_back(st);
+      time.series.push_back(std::move(st));
+    }
+    ++colour;
+  }
+  return storm::svg::chart(
+      "grit (solid) and the original simulator (dashed), " + std::to_string(o.runs) + " runs per point",
+      {calls, time, zoom});
+}
+
 // The original simulator's backoff_results.csv: clients,time,calls,Algorithm.
 Results read_reference(const std::string& path) {
   std::ifstream f(path);
@@ -290,6 +320,7 @@ int main(int argc, char** argv) {
     const Results reference = read_reference(o.reference);
     std::string md;
     const int out = compare(o, results, reference, md);
+    if (!o.out_dir.empty()) write_file(o.out_dir + "/occ-vs-original.svg", overlay_chart(o, results, reference));
     if (o.compare_md.empty())
       std::fputs(("\n" + md).c_str(), stdout);
     else

@@ -15,6 +15,7 @@ struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y)
   bool dashed = false;
+  int color = -1;  // an index into the palette; -1: the series' own index
 };
 
 struct Panel {
@@ -71,8 +72,9 @@ inline std::string tick_label(double v, double step) {
   return fixed(v, decimals);
 }
 
-inline const char* color(std::size_t i) {
+inline const char* color(const Series& se, std::size_t index) {
   static const char* palette[] = {"#d62728", "#9467bd", "#2ca02c", "#1f77b4", "#7f7f7f", "#ff7f0e", "#17becf"};
+  const std::size_t i = se.color >= 0 ? static_cast<std::size_t>(se.color) : index;
   return palette[i % (sizeof palette / sizeof palette[0])];
 }
 
@@ -81,7 +83,17 @@ inline std::string chart(const std::string& title, const std::vector<Panel>& pan
   const double pw = 460, ph = 340;                                 // a panel's plot box
   const double ml = 70, mr = 20, mt = 50, mb = 50, legend_h = 30;  // margins around each plot box
   const double width = static_cast<double>(panels.size()) * (ml + pw + mr);
-  const double height = mt + ph + mb + legend_h + 10;
+  double legend_rows = 1, row_x = ml;
+  if (!panels.empty())
+    for (const Series& se : panels[0].series) {
+      const double entry = 40 + 8.0 * static_cast<double>(se.name.size()) + 20;
+      if (row_x > ml && row_x + entry > width) {
+        row_x = ml;
+        ++legend_rows;
+      }
+      row_x += entry;
+    }
+  const double height = mt + ph + mb + legend_h * legend_rows + 10;
   std::string s;
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fixed(width, 0) + "\" height=\"" + fixed(height, 0) +
        "\" viewBox=\"0 0 " + fixed(width, 0) + " " + fixed(height, 0) +
@@ -131,7 +143,7 @@ inline std::string chart(const std::string& title, const std::vector<Panel>& pan
          ") rotate(-90)\" text-anchor=\"middle\">" + escape(panel.y_label) + "</text>\n";
     for (std::size_t k = 0; k < panel.series.size(); ++k) {
       const Series& se = panel.series[k];
-      s += "<polyline fill=\"none\" stroke=\"" + std::string(color(k)) + "\" stroke-width=\"2\"";
+      s += "<polyline fill=\"none\" stroke=\"" + std::string(color(se, k)) + "\" stroke-width=\"2\"";
       if (se.dashed) s += " stroke-dasharray=\"6,4\"";
       s += " points=\"";
       for (std::size_t i = 0; i < se.points.size(); ++i) {
@@ -144,14 +156,19 @@ inline std::string chart(const std::string& title, const std::vector<Panel>& pan
   }
   if (!panels.empty()) {
     double x = ml;
-    const double y = mt + ph + mb + 15;
+    double y = mt + ph + mb + 15;
     for (std::size_t k = 0; k < panels[0].series.size(); ++k) {
       const Series& se = panels[0].series[k];
+      const double entry = 40 + 8.0 * static_cast<double>(se.name.size()) + 20;
+      if (x > ml && x + entry > width) {  // the next row
+        x = ml;
+        y += 20;
+      }
       s += "<line x1=\"" + fixed(x) + "\" y1=\"" + fixed(y - 4) + "\" x2=\"" + fixed(x + 24) + "\" y2=\"" +
-           fixed(y - 4) + "\" stroke=\"" + color(k) + "\" stroke-width=\"2\"" +
+           fixed(y - 4) + "\" stroke=\"" + color(se, k) + "\" stroke-width=\"2\"" +
            (se.dashed ? " stroke-dasharray=\"6,4\"" : "") + "/>\n";
       s += "<text x=\"" + fixed(x + 30) + "\" y=\"" + fixed(y) + "\">" + escape(se.name) + "</text>\n";
-      x += 40 + 8.0 * static_cast<double>(se.name.size()) + 20;
+      x += entry;
     }
   }
   s += "</svg>\n";
