@@ -5,15 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cmath>
 #include <cstdint>
-#include <grit/budget.hpp>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
+
+#include <grit/budget.hpp>
 
 namespace {
 

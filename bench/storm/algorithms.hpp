@@ -21,6 +21,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <string_view>
+
 #include <grit/filter.hpp>
 #include <grit/jitter.hpp>
 #include <grit/retrying.hpp>
@@ -28,7 +30,6 @@
 #include <grit/sink.hpp>
 #include <grit/stop.hpp>
 #include <grit/wait.hpp>
-#include <string_view>
 
 namespace storm {
 

@@ -25,12 +25,13 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
-#include <grit/budget.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <grit/budget.hpp>
 
 #include "algorithms.hpp"
 #include "events.hpp"
