@@ -343,6 +343,14 @@ TEST(SeededRandom, DifferentSeedsDifferentSequences) {
   EXPECT_NE(first_draws(grit::random::Seeded<0>{}, 8), first_draws(grit::random::Seeded<1>{}, 8));
 }
 
+// The first seeded engine kept its seed in an int64 and saturated: every seed >= 2^63 drew one stream (docs/storm.md).
+TEST(SeededRandom, KeepsEvery64BitSeed) {
+  const grit::random::Seeded<> a{~std::uint64_t{0}};
+  const grit::random::Seeded<> b{~std::uint64_t{0} - 1};
+  EXPECT_EQ(a.seed(), ~std::uint64_t{0});
+  EXPECT_NE(first_draws(a, 4), first_draws(b, 4));
+}
+
 TEST(SeededRandom, AJitterDrawingFromASeededPolicyReplaysItsWaits) {
   const grit::jitter::Additive<1s> j;
   std::vector<nanoseconds> first, second;

@@ -1,6 +1,5 @@
 // The retry policies of the storm simulations, as grit::Retrying types: every Retrying alias and construction of
-// bench/storm is here and nowhere else, so that a change of grit's spelling (v2: jitter::Full as a plain type, the
-// engine as its own policy random::Seeded<>{seed}) is made in this one file.
+// bench/storm is here and nowhere else, so that a change of grit's spelling is made in this one file.
 //
 // The backoffs of awslabs/aws-arch-backoff-simulator (src/backoff_simulator.py: base 5 ms, cap 2000 ms, attempt n
 // counted from 1 at the first failed write):
@@ -25,6 +24,7 @@
 
 #include <grit/filter.hpp>
 #include <grit/jitter.hpp>
+#include <grit/random.hpp>
 #include <grit/retrying.hpp>
 #include <grit/schedule.hpp>
 #include <grit/sink.hpp>
@@ -43,44 +43,45 @@ struct WriteFailed {
   bool operator()(const WriteReply& r) const noexcept { return !r.ok; }
 };
 
-// The seeded engine of one client's jitter: each Retrying gets its own seed, and each schedule replays from it.
-using Engine = grit::jitter::SeededEngine<>;
-// SeededEngine<>{seed} keeps its seed in a std::int64_t and saturates larger values: every seed >= 2^63 becomes
-// INT64_MAX, so half of all random 64-bit seeds would give one and the same stream. Seeds are kept to 63 bits.
-inline Engine engine(std::uint64_t seed) { return Engine{static_cast<std::int64_t>(seed >> 1)}; }
+// The random policy of one client's jitter: each Retrying gets its own seed, and each schedule replays from it.
+using Random = grit::random::Seeded<>;
+// Seeds are kept to 63 bits: the first grit (jitter::SeededEngine<>) saturated every seed >= 2^63 to INT64_MAX, and
+// the committed outputs (docs/storm) were made with these seeds. random::Seeded<> keeps all 64 bits.
+inline Random random_of(std::uint64_t seed) { return Random{seed >> 1}; }
 
 template <class Wait, class Jitter>
-using OccRetry = grit::Retrying<grit::RetryOnResult<WriteFailed>, grit::stop::Never, Wait, Jitter, grit::sink::None>;
+using OccRetry =
+    grit::Retrying<grit::RetryOnResult<WriteFailed>, grit::stop::Never, Wait, Jitter, Random, grit::sink::None>;
 
 // One algorithm of the simulator: its name (the simulator's, in its CSV), its Retrying type, and how one client's
 // Retrying is made from that client's seed.
 struct NoBackoff {
   static constexpr std::string_view name = "None";
   using retry_type = OccRetry<grit::wait::None, grit::jitter::None>;
-  static retry_type make(std::uint64_t) { return retry_type{}; }
+  static retry_type make(std::uint64_t) { return retry_type{Random{0}}; }
 };
 struct Exponential {
   static constexpr std::string_view name = "Exponential";
   using retry_type = OccRetry<grit::wait::Exponential<10ms, 2s>, grit::jitter::None>;
-  static retry_type make(std::uint64_t) { return retry_type{}; }
+  static retry_type make(std::uint64_t) { return retry_type{Random{0}}; }
 };
 struct FullJitter {
   static constexpr std::string_view name = "FullJitter";
-  using jitter_type = grit::jitter::Full<Engine>;
+  using jitter_type = grit::jitter::Full;
   using retry_type = OccRetry<grit::wait::Exponential<10ms, 2s>, jitter_type>;
-  static retry_type make(std::uint64_t seed) { return retry_type{jitter_type{engine(seed)}}; }
+  static retry_type make(std::uint64_t seed) { return retry_type{random_of(seed)}; }
 };
 struct EqualJitter {
   static constexpr std::string_view name = "EqualJitter";
-  using jitter_type = grit::jitter::Equal<Engine>;
+  using jitter_type = grit::jitter::Equal;
   using retry_type = OccRetry<grit::wait::Exponential<10ms, 2s>, jitter_type>;
-  static retry_type make(std::uint64_t seed) { return retry_type{jitter_type{engine(seed)}}; }
+  static retry_type make(std::uint64_t seed) { return retry_type{random_of(seed)}; }
 };
 struct Decorrelated {
   static constexpr std::string_view name = "Decorr";
-  using jitter_type = grit::jitter::Decorrelated<Engine>;
+  using jitter_type = grit::jitter::Decorrelated;
   using retry_type = OccRetry<grit::wait::Exponential<5ms, 2s>, jitter_type>;
-  static retry_type make(std::uint64_t seed) { return retry_type{jitter_type{engine(seed)}}; }
+  static retry_type make(std::uint64_t seed) { return retry_type{random_of(seed)}; }
 };
 
 // The simulator's order of algorithms (its backoff_types), so that the CSVs line up.
@@ -110,10 +111,10 @@ struct CallFailed {
 // Brooker's "N retries" client: 3 retries (4 attempts), exponential backoff from 10 ms with full jitter. Whether a
 // budget lets a retry happen is asked by hand, beside the schedule (grit has no budget policy yet).
 struct BudgetClient {
-  using jitter_type = grit::jitter::Full<Engine>;
+  using jitter_type = grit::jitter::Full;
   using retry_type = grit::Retrying<grit::RetryOnResult<CallFailed>, grit::stop::Attempts<4>,
-                                    grit::wait::Exponential<10ms, 1s>, jitter_type, grit::sink::None>;
-  static retry_type make(std::uint64_t seed) { return retry_type{jitter_type{engine(seed)}}; }
+                                    grit::wait::Exponential<10ms, 1s>, jitter_type, Random, grit::sink::None>;
+  static retry_type make(std::uint64_t seed) { return retry_type{random_of(seed)}; }
 };
 
 }  // namespace storm

@@ -6,7 +6,7 @@
 //   grit_storm [--runs N] [--clients 10,20,...] [--seed S] [--out DIR] [--reference CSV [--compare-md FILE]]
 //              [--check] [--same-seed]
 //
-// --same-seed is the negative control: every client's SeededEngine gets the same seed, so all clients draw the same
+// --same-seed is the negative control: every client's random::Seeded<> gets the same seed, so all clients draw the same
 // jitter and the jittered algorithms fall back towards un-jittered exponential backoff.
 // Defaults: 100 runs, clients 10..190 step 10 (the simulator's grid), seed 2015. The output depends only on the
 // arguments: the same bytes under GCC and Clang. The wall time goes to stderr.
