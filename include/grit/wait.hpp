@@ -224,9 +224,8 @@ class AnyWait {
       case Kind::linear:
         return detail::linear_delay(initial_, step_, max_, n);
       case Kind::fixed:
+      case Kind::none:  // initial_ is zero
         return initial_;
-      case Kind::none:
-        return nanoseconds::zero();
     }
     return initial_;  // not reached
   }
