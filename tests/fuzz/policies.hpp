@@ -1,0 +1,138 @@
+// Every grit type the fuzz harness (harness.cpp) builds, in one place: the failure types, the counting sink, the
+// run-time policies made from fuzzed values and the Retrying types they are composed into. When a policy's spelling
+// changes (v2: `jitter::Full<Engine>` becomes a plain `jitter::Full` and the engine its own policy,
+// `grit::random::Seeded<>{seed}`), this header is the only one to migrate: harness.cpp sees only the names below.
+#pragma once
+
+#include <grit/grit.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace grit_fuzz {
+
+using grit::nanoseconds;
+
+// The failure the filter retries, and one it does not; each knows the attempt that threw it.
+struct Transient : std::exception {
+  std::uint64_t attempt;
+  explicit Transient(std::uint64_t a) : attempt(a) {}
+  const char* what() const noexcept override { return "transient"; }
+};
+struct Fatal : std::exception {
+  std::uint64_t attempt;
+  explicit Fatal(std::uint64_t a) : attempt(a) {}
+  const char* what() const noexcept override { return "fatal"; }
+};
+
+// What the counting sink heard.
+struct Events {
+  struct Retry {
+    std::uint64_t retry_num;
+    nanoseconds wait_for;
+    nanoseconds waited_so_far;
+    const std::type_info* cause_type;
+  };
+  std::vector<Retry> retries;
+  int give_ups = 0;
+  grit::GiveUpDetails last_give_up{};
+  const std::type_info* give_up_cause_type = nullptr;
+  int successes = 0;
+  grit::SuccessDetails last_success{};
+};
+
+// Counts every event, with what the harness checks of each.
+class CountingSink : public grit::sink::Base {
+ public:
+  explicit CountingSink(Events* events) : events_(events) {}
+  void retry_scheduled(const grit::RetryDetails& d) const {
+    events_->retries.push_back({d.retry_num, d.wait_for, d.waited_so_far, d.caused_by.type()});
+  }
+  void gave_up(const grit::GiveUpDetails& d) const {
+    ++events_->give_ups;
+    events_->last_give_up = d;
+    events_->give_up_cause_type = d.caused_by.type();
+  }
+  void succeeded_after_retries(const grit::SuccessDetails& d) const {
+    ++events_->successes;
+    events_->last_success = d;
+  }
+
+ private:
+  Events* events_;
+};
+
+using Filter = grit::RetryOn<Transient>;
+using Clock = grit::testing::VirtualClock;
+
+// The policies, each held at run time.
+using Attempts = grit::stop::Attempts<>;
+using Timeout = grit::stop::Timeout<>;
+using Exponential = grit::wait::Exponential<grit::runtime, grit::runtime, grit::runtime>;
+using Fixed = grit::wait::Fixed<>;
+using Linear = grit::wait::Linear<>;
+
+// v1 spelling: each drawing jitter takes the engine as a parameter. (v2: the jitters are plain types and a
+// `grit::random::Seeded<>{seed}` policy joins the Retrying's policies in with_retrying below.)
+using Engine = grit::jitter::SeededEngine<>;
+using NoJitter = grit::jitter::None;
+using AdditiveJitter = grit::jitter::Additive<grit::runtime, Engine>;
+using FullJitter = grit::jitter::Full<Engine>;
+using EqualJitter = grit::jitter::Equal<Engine>;
+using DecorrelatedJitter = grit::jitter::Decorrelated<Engine>;
+
+enum class JitterKind : std::uint8_t { none, additive, full, equal, decorrelated };
+inline constexpr int jitter_kinds = 5;
+
+// The jitter of a fuzz case, made from its kind, its Additive maximum and the engine's seed. Throws
+// std::invalid_argument as the policies do.
+using AnyJitter = std::variant<NoJitter, AdditiveJitter, FullJitter, EqualJitter, DecorrelatedJitter>;
+inline AnyJitter make_jitter(JitterKind kind, nanoseconds additive_max, std::uint64_t seed) {
+  switch (kind) {
+    case JitterKind::none:
+      return NoJitter{};
+    case JitterKind::additive:
+      return AdditiveJitter{additive_max, Engine{seed}};
+    case JitterKind::full:
+      return FullJitter{Engine{seed}};
+    case JitterKind::equal:
+      return EqualJitter{Engine{seed}};
+    case JitterKind::decorrelated:
+      return DecorrelatedJitter{Engine{seed}};
+  }
+  return NoJitter{};
+}
+
+using AnyWait = std::variant<Exponential, Fixed, Linear>;
+
+// Composes the stops that are given (at least one), the wait and the jitter with the filter, the clock and the
+// sink into one Retrying, and calls visit(retrying).
+template <class Visit>
+void with_retrying(const std::optional<Attempts>& attempts, const std::optional<Timeout>& timeout, const AnyWait& wait,
+                   const AnyJitter& jitter, const Clock& clock, Events* events, Visit&& visit) {
+  std::visit(
+      [&](const auto& w, const auto& j) {
+        using W = std::decay_t<decltype(w)>;
+        using J = std::decay_t<decltype(j)>;
+        const CountingSink sink{events};
+        if (attempts && timeout) {
+          const grit::Retrying<Filter, Attempts, Timeout, W, J, Clock, CountingSink> retry{*attempts, *timeout, w,
+                                                                                           j,         clock,    sink};
+          visit(retry);
+        } else if (attempts) {
+          const grit::Retrying<Filter, Attempts, W, J, Clock, CountingSink> retry{*attempts, w, j, clock, sink};
+          visit(retry);
+        } else {
+          const grit::Retrying<Filter, Timeout, W, J, Clock, CountingSink> retry{*timeout, w, j, clock, sink};
+          visit(retry);
+        }
+      },
+      wait, jitter);
+}
+
+}  // namespace grit_fuzz
