@@ -44,10 +44,12 @@ def case(stops, wait, jitter, attempts=None, timeout=None, wait_values=b"", addi
     return b
 
 
-# Script steps: (outcome byte, duration byte). Outcome: 0 retried failure, 6 not retried, 7 success.
+# Script steps: (outcome byte, duration byte). Outcome byte o: o % 8 is 0-5 for a retried failure, 6 not retried,
+# 7 success; if (o >> 3) % 4 == 3 the sink takes (o >> 5) * 100 ms to hear the retry (0x78: 300 ms).
 # Duration byte t: t % 5 == 0 -> 0; 1 -> t ms; 2 -> t s; 3 -> t h; 4 -> i64 max (odd t) or the deadline (even t).
 T0, T6ms, T2s, T12s = (0, 0), (0, 6), (0, 2), (0, 12)
 FATAL, OK = (6, 0), (7, 0)
+SLOW_SINK = (0x78, 6)  # a retried failure after 6 ms, and a sink that takes 300 ms
 
 EXP = ms(100) + ms(5000) + bytes([1])  # Exponential<100ms, 5s, 2>
 EXP_FRACTION = ms(100) + ms(10000) + bytes([3]) + struct.pack("<H", 32768)  # base 1.5
@@ -73,6 +75,8 @@ cases["exponential_near_max"] = case("attempts", "exponential", "additive", atte
 cases["linear_saturating"] = case("attempts", "linear", "decorrelated", attempts=bytes([3]),
                                   wait_values=ms(1) + near_max(0) + near_max(0), script=[T0] * 10)
 cases["not_retried_failure"] = case("both", "exponential", "additive", wait_values=EXP, script=[T6ms, T6ms, FATAL])
+cases["slow_sink"] = case("both", "exponential", "additive", wait_values=EXP,
+                          script=[SLOW_SINK, T6ms, SLOW_SINK, SLOW_SINK, OK])
 cases["success_first"] = case("both", "fixed", "none", wait_values=FIXED, script=[OK])
 cases["timeout_clamps_the_wait"] = case("timeout", "fixed", "none", timeout=bytes([1]) + ms(1000),
                                         wait_values=ms(700), script=[T0, T0, T0, T0])

@@ -30,8 +30,13 @@ struct Fatal : std::exception {
   const char* what() const noexcept override { return "fatal"; }
 };
 
-// What the counting sink heard.
+using Clock = grit::testing::VirtualClock;
+
+// What the counting sink heard; and how long it takes to hear each retry (time passing on the clock while a sink or
+// hook runs, as a slow logger's would).
 struct Events {
+  const Clock* clock = nullptr;
+  std::vector<nanoseconds> retry_sink_time;  // by retry_num - 1; past its end, no time
   struct Retry {
     std::uint64_t retry_num;
     nanoseconds wait_for;
@@ -52,6 +57,8 @@ class CountingSink : public grit::sink::Base {
   explicit CountingSink(Events* events) : events_(events) {}
   void retry_scheduled(const grit::RetryDetails& d) const {
     events_->retries.push_back({d.retry_num, d.wait_for, d.waited_so_far, d.caused_by.type()});
+    if (d.retry_num - 1 < events_->retry_sink_time.size())
+      events_->clock->advance(events_->retry_sink_time[d.retry_num - 1]);
   }
   void gave_up(const grit::GiveUpDetails& d) const {
     ++events_->give_ups;
@@ -68,7 +75,6 @@ class CountingSink : public grit::sink::Base {
 };
 
 using Filter = grit::RetryOn<Transient>;
-using Clock = grit::testing::VirtualClock;
 
 // The policies, each held at run time.
 using Attempts = grit::stop::Attempts<>;
