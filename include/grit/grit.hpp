@@ -14,4 +14,5 @@
 #include "switches.hpp"
 #include "testing.hpp"
 #include "values.hpp"
+#include "version.hpp"
 #include "wait.hpp"

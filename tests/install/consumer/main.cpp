@@ -1,4 +1,9 @@
+// A program that uses grit the way a user would; every way of consuming grit (tests/install/CMakeLists.txt) builds
+// this same file. It prints the version it was compiled against, which the test compares with the project's.
 #include <grit/grit.hpp>
+#include <grit/version.hpp>
+
+#include <cstdio>
 #include <stdexcept>
 
 struct Flaky : std::runtime_error {
@@ -13,5 +18,6 @@ int main() {
     if (++calls < 3) throw Flaky("not yet");
     return 42;
   });
+  std::printf("grit %d.%d.%d\n", GRIT_VERSION_MAJOR, GRIT_VERSION_MINOR, GRIT_VERSION_PATCH);
   return value == 42 && calls == 3 && clock.sleeps().size() == 2 ? 0 : 1;
 }
