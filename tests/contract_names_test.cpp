@@ -36,31 +36,14 @@ using Randoms = boost::mp11::mp_list<grit::random::ThreadLocal, grit::random::Se
 using Sinks = boost::mp11::mp_list<grit::sink::Hooks, grit::sink::None>;
 using Clocks = boost::mp11::mp_list<grit::clock::Steady, grit::testing::VirtualClock>;
 
-template <template <class> class Concept, class... P>
-constexpr bool all_satisfy(boost::mp11::mp_list<P...>) {
-  return (Concept<P>::value && ...);
-}
-template <class P>
-using is_filter = std::bool_constant<grit::FilterPolicy<P>>;
-template <class P>
-using is_stop = std::bool_constant<grit::StopPolicy<P>>;
-template <class P>
-using is_wait = std::bool_constant<grit::WaitPolicy<P>>;
-template <class P>
-using is_jitter = std::bool_constant<grit::JitterPolicy<P>>;
-template <class P>
-using is_random = std::bool_constant<grit::RandomPolicy<P>>;
-template <class P>
-using is_sink = std::bool_constant<grit::SinkPolicy<P>>;
-template <class P>
-using is_clock = std::bool_constant<grit::ClockPolicy<P>>;
-static_assert(all_satisfy<is_filter>(Filters{}));
-static_assert(all_satisfy<is_stop>(Stops{}));
-static_assert(all_satisfy<is_wait>(Waits{}));
-static_assert(all_satisfy<is_jitter>(Jitters{}));
-static_assert(all_satisfy<is_random>(Randoms{}));
-static_assert(all_satisfy<is_sink>(Sinks{}));
-static_assert(all_satisfy<is_clock>(Clocks{}));
+// Each list's members satisfy their category's concept (a lambda per list: no wrapper per concept).
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::FilterPolicy<P> && ...); }(Filters{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::StopPolicy<P> && ...); }(Stops{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::WaitPolicy<P> && ...); }(Waits{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::JitterPolicy<P> && ...); }(Jitters{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::RandomPolicy<P> && ...); }(Randoms{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::SinkPolicy<P> && ...); }(Sinks{}));
+static_assert([]<class... P>(boost::mp11::mp_list<P...>) { return (grit::ClockPolicy<P> && ...); }(Clocks{}));
 
 // The contract's first example, as written.
 using HttpRetry = grit::Retrying<grit::RetryOn<HttpError, std::system_error>,  // filter

@@ -11,7 +11,7 @@
 #
 # cmake -DCXX=... -DOBJDUMP=... -DSOURCE=... -DINCLUDE=... -DBOOST_INCLUDE=... -DWORK_DIR=... -P check.cmake
 cmake_minimum_required(VERSION 3.25)
-set(GRIT_FUNCTIONS grit_by_reference grit_made_at_call)
+set(GRIT_FUNCTIONS grit_by_reference grit_made_at_call grit_with_sinks)
 set(object ${WORK_DIR}/success_path.o)
 execute_process(COMMAND ${CXX} -std=c++20 -O2 -I${INCLUDE} -I${BOOST_INCLUDE} -c ${SOURCE} -o ${object}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <grit/grit.hpp>
+#include <grit/log.hpp>
+#include <grit/prometheus.hpp>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -27,6 +29,14 @@ extern "C" int grit_by_reference(const Retry& retry) {
 // caller holds no callee-saved registers across the end of the catch clause (12 -> 8 with GCC).
 extern "C" int grit_made_at_call() {
   return Retry{}([] { return op(); });
+}
+
+// With the log and Prometheus sinks in the type: a sink is reached only after a failure, so the success path is the
+// same (issue 10).
+using Observed =
+    grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<3>, grit::sink::Log<>, grit::sink::Prometheus<>>;
+extern "C" int grit_with_sinks(const Observed& retry) {
+  return retry([] { return op(); });
 }
 
 extern "C" int hand_success() {
