@@ -266,10 +266,7 @@ using core_t = ScheduleCore<plan_t<Config>>;
 template <class Config>
 [[gnu::always_inline]] inline typename core_t<Config>::start_point start_of_call(const Config& config) noexcept(
     noexcept(config.template policy<typename Config::clock_type>().now())) {
-  constexpr bool uses_clock = []<class... S>(boost::mp11::mp_list<S...>) {
-    return (static_cast<bool>(S::uses_clock) || ...);
-  }(typename Config::stop_types{});
-  if constexpr (uses_clock)
+  if constexpr (boost::mp11::mp_apply<any_uses_clock_t, typename Config::stop_types>::value)
     return config.template policy<typename Config::clock_type>().now();
   else
     return {};

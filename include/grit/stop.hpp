@@ -178,6 +178,12 @@ struct Never : Base {};
 // answer the schedule in one call (ask), so the schedule never learns which it has.
 namespace detail {
 
+// Whether any of the stop policies S reads the elapsed time (then a call reads the clock when it starts).
+template <class... S>
+inline constexpr bool any_uses_clock = (static_cast<bool>(S::uses_clock) || ...);
+template <class... S>
+using any_uses_clock_t = std::bool_constant<any_uses_clock<S...>>;
+
 // The schedule's question to the stops after a failed attempt.
 struct StopAnswer {
   bool stop = false;
@@ -266,7 +272,7 @@ class StopList;
 template <std::size_t... I, class... S>
 class StopList<std::index_sequence<I...>, S...> : slot_t<I, S>... {
  public:
-  static constexpr bool uses_clock = (static_cast<bool>(S::uses_clock) || ...);
+  static constexpr bool uses_clock = any_uses_clock<S...>;
 
   [[gnu::always_inline]] constexpr explicit StopList(const S&... s) : slot_t<I, S>(s)... {}
 

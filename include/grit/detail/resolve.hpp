@@ -36,8 +36,6 @@ template <class T>
 using satisfies_stop = boost::mp11::mp_bool<StopPolicy<T>>;
 template <class T>
 using satisfies_sink = boost::mp11::mp_bool<SinkPolicy<T>>;
-template <class T>
-using uses_clock = boost::mp11::mp_bool<T::uses_clock>;
 
 template <class List, class Default>
 using single_or = boost::mp11::mp_eval_if_c<boost::mp11::mp_empty<List>::value, Default, boost::mp11::mp_front, List>;
@@ -124,7 +122,7 @@ struct Resolved {
                     "grit: a type in the sink category does not satisfy grit::SinkPolicy; derive it from "
                     "grit::sink::Base");
     else
-      static_assert(clock::is_steady || boost::mp11::mp_none_of<stops, uses_clock>::value,
+      static_assert(clock::is_steady || !boost::mp11::mp_apply<any_uses_clock_t, stops>::value,
                     "grit: a time-based stop policy (stop::Timeout) needs a monotonic clock; use grit::clock::Steady");
     return true;
   }());
