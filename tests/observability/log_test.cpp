@@ -154,11 +154,10 @@ TEST(LogfmtQuoting, EveryCaseInAWholeLine) {
 
 TEST(LogfmtQuoting, RandomBytesNeverMakeASecondLineOrARawControlByte) {
   std::uint64_t state = 42;
-  const auto next = [&state] {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+  const auto next = [&state] {  // splitmix64, the stream grit seeds its engines with
+    const std::uint64_t z = grit::detail::splitmix64(state);
+    state += 0x9e3779b97f4a7c15ull;
+    return z;
   };
   for (int i = 0; i < 2000; ++i) {
     std::string name, message;

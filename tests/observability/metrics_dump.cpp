@@ -3,6 +3,7 @@
 // past its series cap (the _OTHER series and the comment saying so); `--random` 300 label values of random bytes
 // (fixed seed), so promtool sees that no byte sequence corrupts the output.
 #include <grit/prometheus.hpp>
+#include <grit/random.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -23,11 +24,10 @@ int main(int argc, char** argv) {
   if (random) {
     grit::prometheus::Registry registry;
     std::uint64_t state = 0x9e3779b97f4a7c15ull;  // splitmix64: the same bytes on every platform
-    const auto next = [&state] {
-      std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-      return z ^ (z >> 31);
+    const auto next = [&state] {                  // splitmix64, the stream grit seeds its engines with
+      const std::uint64_t z = grit::detail::splitmix64(state);
+      state += 0x9e3779b97f4a7c15ull;
+      return z;
     };
     for (int i = 0; i < 300; ++i) {
       std::string callable, error_type;
