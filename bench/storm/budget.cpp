@@ -26,7 +26,6 @@
 #include <deque>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +33,7 @@
 #include <grit/budget.hpp>
 
 #include "algorithms.hpp"
+#include "cli.hpp"
 #include "events.hpp"
 #include "random.hpp"
 #include "svg.hpp"
@@ -191,13 +191,7 @@ Options parse(int argc, char** argv) {
     if (a == "--seconds") {
       o.seconds = std::atof(value().c_str());
     } else if (a == "--rates") {
-      std::stringstream in(value());
-      std::string item;
-      while (std::getline(in, item, ',')) {
-        const int v = std::atoi(item.c_str());
-        if (v < 0 || v > 100) usage("rates are percentages, 0..100");
-        o.rates.push_back(v);
-      }
+      o.rates = storm::int_list(value(), 0, 100, [] { usage("rates are percentages, 0..100"); });
     } else if (a == "--seed") {
       o.seed = std::strtoull(value().c_str(), nullptr, 10);
     } else if (a == "--out") {

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "algorithms.hpp"
+#include "cli.hpp"
 #include "occ.hpp"
 #include "svg.hpp"
 
@@ -48,18 +50,6 @@ struct Options {
   std::exit(2);
 }
 
-std::vector<int> parse_list(const std::string& s) {
-  std::vector<int> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    const int v = std::atoi(item.c_str());
-    if (v <= 0) usage("client counts must be positive");
-    out.push_back(v);
-  }
-  return out;
-}
-
 Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -71,7 +61,8 @@ Options parse(int argc, char** argv) {
     if (a == "--runs")
       o.runs = std::atoi(value().c_str());
     else if (a == "--clients")
-      o.clients = parse_list(value());
+      o.clients =
+          storm::int_list(value(), 1, std::numeric_limits<int>::max(), [] { usage("client counts must be positive"); });
     else if (a == "--seed")
       o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--out")
