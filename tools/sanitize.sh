@@ -48,13 +48,14 @@ for sanitizer in ${SANITIZERS:-asan tsan}; do
     start=$(date +%s)
     cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug -DGRIT_BUILD_BENCH=OFF \
           -DGRIT_BUILD_EXAMPLES=OFF "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}" >/dev/null
-    targets=(grit_tests)
+    targets=(grit_tests grit_retry_at_exit)
     [[ $sanitizer == asan ]] && targets+=(grit_fuzz_replay)
     cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
     built=$(date +%s)
     run "$dir/tests/grit_tests" --gtest_brief=1
+    run "$dir/tests/grit_retry_at_exit" | grep -q "at exit: 3 attempts, hooks heard 2 retries"
     if [[ $sanitizer == asan ]]; then
-      run "$dir/tests/fuzz/grit_fuzz_replay" tests/fuzz/corpus
+      run "$dir/tests/fuzz/grit_fuzz_replay" tests/fuzz/corpus tests/fuzz/regressions
     fi
     echo "sanitize.sh: ${sanitizer} ${cxx}: build $((built - start)) s, run $(( $(date +%s) - built )) s"
   done
