@@ -57,6 +57,8 @@ inline std::string demangle(const char* mangled) {
 }
 }  // namespace detail
 
+// (Addresses of user objects are taken with __builtin_addressof, std::addressof without <memory>: a failure type or
+// a function object may overload or delete operator&.)
 // The failure behind an event: an exception, or a returned value. Cheap to make; the strings are built only
 // when asked for, and only while the event is being delivered (it refers to the live failure).
 class Cause {
@@ -67,14 +69,14 @@ class Cause {
   // std::string) is compiled where failures are only retried, unless a sink asks for the message.
   template <class E>
   static Cause of_exception(const E& e) noexcept {
-    Cause cause(&e, &typeid(e), nullptr);
-    if constexpr (std::is_convertible_v<const E*, const std::exception*>) cause.exception_ = &e;
+    Cause cause(__builtin_addressof(e), &typeid(e), nullptr);
+    if constexpr (std::is_convertible_v<const E*, const std::exception*>) cause.exception_ = __builtin_addressof(e);
     return cause;
   }
 
   template <class V>
   static Cause of_value(const V& v) noexcept {
-    return Cause(&v, &typeid(v), [](const void* p) -> std::string {
+    return Cause(__builtin_addressof(v), &typeid(v), [](const void* p) -> std::string {
       const V& value = *static_cast<const V*>(p);
       if constexpr (requires { value.error(); })
         return Cause::of_value(value.error()).message();

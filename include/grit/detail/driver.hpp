@@ -397,7 +397,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } else if constexpr (Core::inspects_results || std::is_same_v<std::remove_const_t<F>, Erased<R>>) {
       return retry_loop(call, call.first_decision.get(), f, args...);
     } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
-      Erased<R> erased{&call_erased<R, F>, &f};
+      Erased<R> erased{&call_erased<R, F>, __builtin_addressof(f)};
       return retry_loop(call, call.first_decision.get(), erased);
     } else {
       const auto target = [&f, &args...]() -> R { return f(args...); };
@@ -464,7 +464,7 @@ struct Kept {
 template <class R>
 struct Kept<R&> {
   R* value = nullptr;
-  void keep(R& r) noexcept { value = &r; }
+  void keep(R& r) noexcept { value = __builtin_addressof(r); }
   R& get() noexcept { return *value; }
   R& take() noexcept { return *value; }
 };
