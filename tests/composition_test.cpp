@@ -249,12 +249,12 @@ static_assert(std::is_empty_v<grit::clock::Steady>);
 static_assert(std::is_empty_v<grit::Name<"fetch">>);
 
 // A Retrying is as big as its run-time values: with every parameter in the type and a grit::Name, nothing at all.
-// (Without a Name it holds one pointer: the name of the function that made it, read at run time.)
+// (Without a Name it holds its call site, function, file and line, read only when a sink hears of a failure.)
 static_assert(std::is_empty_v<grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None,
                                              grit::Name<"fetch">>>);
 static_assert(std::is_empty_v<grit::Retrying<grit::RetryOn<NetworkError>, grit::Name<"defaults">>>);
 static_assert(sizeof(grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None>) ==
-              sizeof(const char*));
+              sizeof(grit::detail::CallSite));
 static_assert(sizeof(grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::wait::None,
                                     grit::Name<"fetch">>) == sizeof(std::int64_t));
 

@@ -92,7 +92,7 @@ class Retrying {
     return static_cast<const detail::Holder<P>&>(policies_).value;
   }
 
-  [[gnu::always_inline]] std::string_view name() const noexcept { return policy<name_type>().value(); }
+  std::string_view name() const { return policy<name_type>().value(); }
 
   // A fresh schedule for a call driven by hand. It refers to this Retrying, which must outlive it.
   Schedule<Retrying> schedule() const& noexcept { return Schedule<Retrying>(*this); }
