@@ -163,6 +163,10 @@ template <class C, class R, class... A>
 struct call_signature<R (C::*)(A...)> : call_signature<R (*)(A...)> {};
 template <class C, class R, class... A>
 struct call_signature<R (C::*)(A...) noexcept> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const&> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const& noexcept> : call_signature<R (*)(A...)> {};
 template <class F>
 requires requires { &F::operator(); }
 struct call_signature<F> : call_signature<decltype(&F::operator())> {};
