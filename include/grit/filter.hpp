@@ -40,6 +40,7 @@
 
 #include "category.hpp"
 #include "detail/arithmetic.hpp"
+#include "detail/category.hpp"
 #include "values.hpp"
 
 namespace grit {
@@ -249,11 +250,11 @@ struct listed_exceptions<boost::mp11::mp_list<T...>> : listed_exceptions<RetryOn
 template <class... E>
 using flattened_exceptions = boost::mp11::mp_unique<typename listed_exceptions<RetryOn<E...>>::type>;
 
-template <class T>
-using is_policy_type = boost::mp11::mp_bool < requires {
-  typename T::grit_category;
+// Whether none of T... is a grit policy (a type with a category tag): `RetryOn<RetryIf<P>>` is a mistake.
+template <class... T>
+constexpr bool names_no_policy(boost::mp11::mp_list<T...>) {
+  return (!is_policy<T> && ...);
 }
-> ;
 }  // namespace detail
 
 // Retries on exceptions of these types, derived ones included. A list type among them (RetryOn<A, B>,
@@ -270,7 +271,7 @@ struct RetryOn {
                   "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
     static_assert(boost::mp11::mp_all_of<exception_types, std::is_class>::value,
                   "grit: RetryOn<E...> takes exception class types (not references, pointers or built-in types)");
-    static_assert(boost::mp11::mp_none_of<exception_types, detail::is_policy_type>::value,
+    static_assert(detail::names_no_policy(exception_types{}),
                   "grit: RetryOn<E...> takes exception types, and a grit policy is not one; give the policy to "
                   "Retrying<...> itself, beside the RetryOn");
     return true;
