@@ -11,4 +11,6 @@ struct E : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-int f() { return grit::Retrying<grit::RetryOn<E>>{}([] { return 1; }); }
+int f() {
+  return grit::Retrying<grit::RetryOn<E>>{}([] { return 1; });
+}

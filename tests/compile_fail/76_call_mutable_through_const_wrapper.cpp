@@ -1,4 +1,4 @@
-// expect-error: grit: the function is a mutable callable \(a lambda marked mutable, a non-const operator\(\)\) reached through a const object
+// expect-error: grit: the function is a mutable callable \(a lambda marked mutable, a non-const operator\(\)\)
 // A mutable lambda in a const wrapper: no argument is wrong, the wrapper's constness is.
 #include <grit/grit.hpp>
 
