@@ -408,6 +408,26 @@ TEST(Composition, DefaultsAreStaminasAndTheNameIsTheCaller) {
   EXPECT_EQ(retry([] { return 7; }), 7);
 }
 
+// A Retrying of compile-time policies is a constant (its constructor is constexpr): one can be defined once, at
+// namespace scope, as `inline constexpr` or `constinit`, with no static initialisation at run time.
+using ConstantRetry =
+    grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None, grit::Name<"constant">>;
+inline constexpr ConstantRetry constant_retry{};
+constinit const grit::Retrying<grit::RetryOn<NetworkError>, grit::wait::None> constinit_retry{};
+
+TEST(Composition, ARetryingOfCompileTimePoliciesIsAConstant) {
+  static_assert(constant_retry.name() == "constant");
+  int calls = 0;
+  EXPECT_THROW(constant_retry([&] {
+                 ++calls;
+                 throw NetworkError("down");
+               }),
+               NetworkError);
+  EXPECT_EQ(calls, 3);
+  calls = 0;
+  EXPECT_EQ(constinit_retry([&] { return ++calls < 2 ? throw NetworkError("once") : calls; }), 2);
+}
+
 // Made from run-time policies there is no call site to capture: the name says so, and a Name still names it.
 TEST(Composition, ARetryingMadeFromRunTimePoliciesIsUnnamedUnlessNamed) {
   const grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::wait::None> unnamed{

@@ -54,13 +54,6 @@ namespace grit::detail {
 template <class F, class... A>
 using attempt_result = std::invoke_result_t<F&, A&...>;
 
-// attempt_result, or void when f cannot be called so: Retrying's call operator then says why, in one error, instead
-// of dropping out of overload resolution ("no match for call").
-template <class F, class... A>
-using attempt_result_or_void =
-    typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
-                                std::type_identity<void>>::type;
-
 // The object a pointer to member is applied to: the argument itself, or what it points to (a pointer, a smart pointer).
 template <class C, class T>
 [[gnu::always_inline]] inline decltype(auto) object_of(T& t) {
