@@ -9,16 +9,17 @@
 //     --backoff-initial=S  (0.5)  --backoff-max=S (8)    --jitter=S         added to each backoff (1)
 //     --read-timeout=S     per request (10)              --delay=S          between pages (0.2)
 //     --metrics-port=P     /metrics on 127.0.0.1:P (0: an ephemeral port; -1: none)
-//     --metrics-file=F     the exposition, written at exit   --await-scrape  wait (up to 15 s) for one scrape
-//                                                            before the crawl and one after it
+//     --metrics-file=F     the exposition, written at exit   --await-scrape  wait (up to 15 s) for a scrape
+//                                                            before the crawl, and for two after it
 //
 // Retried: connection errors (refused, reset, closed mid-body), timeouts, 5xx and 429. A 429's Retry-After
 // (seconds or HTTP-date) is waited exactly, unless it ends after the page's deadline (then the page gives up at
 // once); without a usable one (none, negative, longer than a day, garbage) a 429 takes the exponential backoff like
 // every other transient failure. Never retried: a 404, a malformed body, another 4xx. A page that fails is reported
-// and skipped; the crawl goes on, and a run that missed pages exits with status 2: run it again, and it fetches only
-// what is missing (pages with a valid checkpoint are read back, not fetched). Once every page is there, it writes
-// DIR/posts.json (all posts, in order) and prints a summary. Progress and grit's events are logfmt lines on stderr.
+// and skipped; the crawl goes on (five failed pages in a row stop it: the API is down), and a run that missed pages
+// exits with status 2: run it again, and it fetches only what is missing (pages with a valid checkpoint are read back,
+// not fetched). Once every page is there, it writes DIR/posts.json (all posts, in order) and prints a summary. Progress
+// and grit's events are logfmt lines on stderr.
 #include <httplib.h>
 
 #include <atomic>
@@ -79,7 +80,7 @@ nlohmann::json fetch_page_once(httplib::Client& client, const std::string& path,
                            (error == httplib::Error::Read && std::chrono::steady_clock::now() - start >=
                                                                  0.9 * read_timeout);  // httplib says Read for both
     const std::string what = httplib::to_string(error) + " (page " + std::to_string(page) + ")";
-    if (timed_out) throw poller::TimeoutError("no answer in " + std::to_string(read_timeout.count()) + " s: " + what);
+    if (timed_out) throw poller::TimeoutError("no answer in time: " + what);
     throw poller::ConnectionError("connection failed: " + what);
   }
   const std::string* retry_after = nullptr;
@@ -234,7 +235,7 @@ int main(int argc, char** argv) {
       log_line(std::string("event=page_failed page=") + std::to_string(page) +
                (transient ? " retried=true" : " retried=false") + " error=\"" + e.what() + "\"");
       missing.push_back(page);
-      if (++failed_in_a_row == 3) break;  // the API is down: stop, and let the next run go on from here
+      if (++failed_in_a_row == 5) break;  // the API is down: stop, and let the next run go on from here
       continue;
     }
     failed_in_a_row = 0;
@@ -272,7 +273,10 @@ int main(int argc, char** argv) {
   }
   if (!cfg.metrics_file.empty())
     poller::write_atomically(cfg.metrics_file, grit::prometheus::default_registry().text());
-  if (cfg.metrics_port >= 0 && cfg.await_scrape) metrics.await_scrape(15s);
+  if (cfg.metrics_port >= 0 && cfg.await_scrape) {  // twice: rate() and increase() need two samples of a series
+    metrics.await_scrape(15s);
+    metrics.await_scrape(15s);
+  }
   metrics.stop();
   return status;
 }
