@@ -28,6 +28,7 @@
 namespace poller {
 
 // --- failures ------------------------------------------------------------------------------------------------------
+// [tutorial:errors]
 // Transient (retried): no connection or a connection lost mid-answer, no answer in time, 5xx, 429.
 struct TransientError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -58,6 +59,7 @@ struct MalformedBody : std::runtime_error {
 struct ClientError : std::runtime_error {  // another 4xx
   using std::runtime_error::runtime_error;
 };
+// [/tutorial:errors]
 
 // --- Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date ---------------------------------------------------
 // The longest Retry-After taken at its word; a longer one (or a negative one, or garbage) is treated as absent.
@@ -127,6 +129,7 @@ inline std::optional<std::chrono::nanoseconds> parse_retry_after(std::string_vie
 // For grit::RetryIf: a 429 with a well-formed Retry-After waits exactly that long, unless the call's deadline comes
 // first (then it gives up at once, with that 429); every other transient failure, a 429 without a usable header
 // included, takes the exponential backoff. Anything else is not a TransientError and is never seen here.
+// [tutorial:decision]
 struct RetryTransient {
   // The current call's deadline (the same as its stop::Timeout's), or none.
   const std::chrono::steady_clock::time_point* deadline = nullptr;
@@ -140,6 +143,7 @@ struct RetryTransient {
     return grit::Verdict::retry();
   }
 };
+// [/tutorial:decision]
 
 // --- pages ---------------------------------------------------------------------------------------------------------
 // A post is an object with integer userId and id and string title and body; a page is an array of them.
