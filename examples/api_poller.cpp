@@ -40,19 +40,12 @@
 #include <vector>
 
 #include "poller/poller.hpp"
+#include "poller/sync_client.hpp"
 
 using namespace std::chrono_literals;
+using poller::fetch_page_once;
+using poller::PageRetry;
 using seconds_d = std::chrono::duration<double>;
-
-// [tutorial:poller-retry]
-// One alias for every page: retry transient failures (RetryTransient: Retry-After exactly, else the backoff),
-// at most `attempts` tries within `timeout`, logged (stderr) and counted (Prometheus).
-using PageRetry =
-    grit::Retrying<grit::RetryIf<poller::RetryTransient>,          // which failures, and how long to wait
-                   grit::stop::Attempts<>, grit::stop::Timeout<>,  // values from the command line
-                   grit::wait::Exponential<grit::runtime, grit::runtime>, grit::jitter::Additive<grit::runtime>,
-                   grit::Name<"fetch_page">, grit::sink::Log<>, grit::sink::Prometheus<>>;
-// [/tutorial:poller-retry]
 
 namespace {
 
@@ -67,25 +60,6 @@ struct Config {
 void log_line(const std::string& pairs) {  // one whole line, one write
   const std::string line = "level=info logger=poller " + pairs + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
-// One attempt: GET the page; the posts, or the failure it is (poller.hpp).
-nlohmann::json fetch_page_once(httplib::Client& client, const std::string& path, int page, int limit,
-                               seconds_d read_timeout) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto res = client.Get(path + "?_page=" + std::to_string(page) + "&_limit=" + std::to_string(limit));
-  if (!res) {
-    const auto error = res.error();
-    const bool timed_out = error == httplib::Error::ConnectionTimeout ||
-                           (error == httplib::Error::Read && std::chrono::steady_clock::now() - start >=
-                                                                 0.9 * read_timeout);  // httplib says Read for both
-    const std::string what = httplib::to_string(error) + " (page " + std::to_string(page) + ")";
-    if (timed_out) throw poller::TimeoutError("no answer in time: " + what);
-    throw poller::ConnectionError("connection failed: " + what);
-  }
-  const std::string* retry_after = nullptr;
-  if (const auto it = res->headers.find("Retry-After"); it != res->headers.end()) retry_after = &it->second;
-  return poller::posts_from_response(page, res->status, retry_after, res->body, std::chrono::system_clock::now());
 }
 
 // GET /metrics on 127.0.0.1, counting the scrapes so that --await-scrape can wait for one.

@@ -92,8 +92,9 @@ inline std::string http_date(std::time_t t) {
 struct Options {
   int posts = 100;
   std::map<std::pair<int, int>, Fault> schedule;  // (page, nth request for that page, from 1) -> fault
-  std::optional<std::uint64_t> seed;              // a random schedule: each request faulted with probability rate
-  double rate = 0.0;
+  std::optional<std::uint64_t> seed;              // a random schedule: each request faulted with probability rate,
+  double rate = 0.0;                              // the kind drawn from random_kinds
+  std::vector<Fault> random_kinds = {{"503", ""}, {"500", ""}, {"429", "1"}, {"slow", ""}, {"close", ""}};
   std::FILE* log = nullptr;  // JSON lines, one per request
 };
 
@@ -125,8 +126,7 @@ class Server {
       return z ^ (z >> 31);
     };
     if (static_cast<double>(next() >> 11) * 0x1.0p-53 >= options_.rate) return {};
-    static const Fault retryable[] = {{"503", ""}, {"500", ""}, {"429", "1"}, {"slow", ""}, {"close", ""}};
-    return retryable[next() % (sizeof retryable / sizeof *retryable)];
+    return options_.random_kinds[next() % options_.random_kinds.size()];
   }
 
   void serve(const httplib::Request& req, httplib::Response& res) {
