@@ -170,10 +170,11 @@ void BM_CrawlWithFaults(benchmark::State& state) {
   state.counters["requests_s"] = requests;
   state.counters["ratio"] = wall_s / (waits + requests);
   std::uint64_t retries = 0;
-  for (const char* type : {"poller::ServerError", "poller::RateLimited", "poller::TimeoutError",
-                           "poller::ConnectionError"})
+  for (const char* type :
+       {"poller::ServerError", "poller::RateLimited", "poller::TimeoutError", "poller::ConnectionError"})
     retries += registry.retries("fetch_page", type);
   state.counters["retries"] = static_cast<double>(retries) / n;
+  state.counters["retry_after"] = static_cast<double>(registry.retries("fetch_page", "poller::RateLimited")) / n;
   std::fclose(devnull);
 }
 BENCHMARK(BM_CrawlWithFaults)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
