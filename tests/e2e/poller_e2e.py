@@ -36,7 +36,7 @@ import urllib.request
 DEADLINE_S = 100.0
 
 # The poller's settings: short waits, so the crawl takes seconds.
-ATTEMPTS, TIMEOUT_S, INITIAL_S, MAX_S, JITTER_S, READ_TIMEOUT_S = 5, 10.0, 0.05, 0.4, 0.01, 0.3
+ATTEMPTS, TIMEOUT_S, INITIAL_S, MAX_S, JITTER_S, READ_TIMEOUT_S = 5, 10.0, 0.05, 0.4, 0.01, 0.5
 POLLER_FLAGS = [f"--attempts={ATTEMPTS}", f"--timeout={TIMEOUT_S}", f"--backoff-initial={INITIAL_S}",
                 f"--backoff-max={MAX_S}", f"--jitter={JITTER_S}", f"--read-timeout={READ_TIMEOUT_S}", "--delay=0",
                 "--limit=10"]
@@ -47,7 +47,7 @@ POLLER_FLAGS = [f"--attempts={ATTEMPTS}", f"--timeout={TIMEOUT_S}", f"--backoff-
 FAULTS = [
     "1.1:503",
     "2.1:429:1",
-    "3.1:500", "3.2:slow:1000", "3.3:close",
+    "3.1:500", "3.2:slow:2000", "3.3:close",
     "4.1:429:date+1",
     "5.1:429:1",                      # the kill comes during this wait
     "6.1:429:-5", "6.2:429:99999999999", "6.3:429:soon",  # malformed Retry-After: the backoff
@@ -241,7 +241,7 @@ def compare_run(name, lines, requests, killed, tally, model_metrics):
                     tally.setdefault("429 waits", []).append(f"Retry-After {r['arg']} -> wait_for {wait:.3f}")
                 elif kind == "429 date":
                     asked = r["retry_after_epoch"] - r["t"]
-                    good = abs(wait - asked) < 0.05
+                    good = abs(wait - asked) < 0.2  # the client reads the date a moment after it was served
                     tally.setdefault("429 waits", []).append(
                         f"Retry-After {r['retry_after']!r} ({asked:.3f} s after it was served) -> wait_for {wait:.3f}")
                 else:
