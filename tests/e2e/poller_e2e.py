@@ -488,6 +488,9 @@ def main():
                 result = []
             shown = ", ".join(f"{r['metric']}={float(r['value'][1]):.3g}" for r in result)
             check(bool(result), f"dashboard panel {title!r}: {query} -> {shown or 'no data'}")
+            if "increase(grit_gave_up_total" in query and result and float(result[0]["value"][1]) == 0:
+                print("     (0: the series appeared with its first give-up, at 1, and Prometheus counts no increase "
+                      "from a series' first sample)")
         # And the counts Prometheus holds: the give-up of run 2, the retries of every run.
         q = 'max_over_time(grit_gave_up_total{reason="attempts"}[5m])'
         result = get_json(prom + "/api/v1/query?" + urllib.parse.urlencode({"query": q}))["data"]["result"]
