@@ -15,6 +15,10 @@ What is checked (each printed with its counts):
   - the /metrics counts of each completed run (its --metrics-file) against the same model;
   - a corrupt and a half-written checkpoint are detected, and exactly those pages are fetched again.
 
+--scenario=kill-after-answer (CTest e2e.poller_kill_after_answer) is the other window for a crash: SIGKILL as soon
+as the server has answered page 4, so that the poller dies between receiving a page and saving it; the next run must
+fetch exactly the pages answered but not saved (at most one) and read the others back.
+
 Bounded (DEADLINE_S in all; each process has its own timeout), loopback only, every process ended by its pid.
 Exit 77 (CTest: skipped) if a tool is missing, except under CI=true, where that is a failure.
 """
@@ -356,16 +360,83 @@ def poll(what, probe, limit=None):
     raise RuntimeError(f"timed out waiting for {what}")
 
 
+def kill_after_answer(args, page=4):
+    """The other window for a crash: SIGKILL as soon as the server has answered page 4 in full, so that the kill lands
+    just before the poller saves it or just after; either way, at most that one page is fetched twice."""
+    work = tempfile.mkdtemp(prefix="grit-e2e-kill-")
+    server = None
+    runs = []
+    try:
+        server_log = os.path.join(work, "server.jsonl")
+        server = subprocess.Popen([args.server, f"--log={server_log}", f"--lifetime={int(DEADLINE_S) + 10}"],
+                                  stdout=subprocess.PIPE, text=True)
+        m = re.fullmatch(r"listening on (127\.0\.0\.1:\d+)\n", server.stdout.readline())
+        if not m:
+            raise RuntimeError("the server did not start")
+        print(f"flaky server pid {server.pid}")
+        common = [f"--url=http://{m.group(1)}/posts", f"--checkpoint-dir={work}/checkpoints", "--metrics-port=-1"] + \
+            POLLER_FLAGS
+        run1 = Run("run 1", args.poller, common)
+        runs.append(run1)
+        stop_at = time.monotonic() + min(20, time_left())
+        while run1.process.poll() is None and time.monotonic() < stop_at:  # watch the server's log
+            with open(server_log) as f:
+                if any(json.loads(l)["page"] == page and json.loads(l)["fault"] == "" for l in f if l.strip()):
+                    os.kill(run1.process.pid, signal.SIGKILL)
+                    run1.killed = True
+                    break
+            time.sleep(0.0005)
+        rc = run1.wait(min(20, time_left()))
+        t1 = time.time()
+        saved = os.path.exists(os.path.join(work, "checkpoints", f"page-{page:04d}.json"))
+        check(run1.killed and rc == -signal.SIGKILL, f"run 1 SIGKILLed once page {page} was answered (exit {rc}); its "
+                                                     f"checkpoint {'was' if saved else 'was not yet'} written")
+        # The pages answered in run 1 but not saved when it died (page 4 or none; page 5 if the kill came late).
+        lost = sorted({r["page"] for r in read_server_log(server_log, 0, t1) if r["fault"] == "" and 1 <= r["page"] <= 10
+                       and not os.path.exists(os.path.join(work, "checkpoints", f"page-{r['page']:04d}.json"))})
+        run2 = Run("run 2", args.poller, common)
+        runs.append(run2)
+        rc = run2.wait(min(30, time_left()))
+        with open(os.path.join(work, "checkpoints", "posts.json")) as f:
+            ids = [p["id"] for p in json.load(f)]
+        check(rc == 0 and ids == list(range(1, 101)), f"run 2 exit {rc}: {len(ids)} posts, ids 1..100 in order")
+        good = {}
+        for r in read_server_log(server_log, 0, time.time() + 1):
+            if r["fault"] == "" and 1 <= r["page"] <= 10:
+                good[r["page"]] = good.get(r["page"], 0) + 1
+        twice = sorted(p for p, n in good.items() if n > 1)
+        check(sorted(good) == list(range(1, 11)) and len(twice) <= 1 and max(good.values()) <= 2,
+              f"pages fetched twice after the kill: {len(twice)} {twice}")
+        check(twice == lost, f"the pages answered but not saved before the kill ({lost}) and only they were fetched "
+                             f"again; saved pages were read back")
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        failures.append(f"{type(e).__name__}: {e}")
+        for run in runs:
+            print(f"--- {run.name} stderr (last 30 lines):\n" + "\n".join(run.lines[-30:]), file=sys.stderr)
+    finally:
+        for run in runs:
+            end(run.process, run.name)
+        end(server, "flaky server")
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default="")
     parser.add_argument("--poller", default="")
-    parser.add_argument("--get-prometheus", required=True)
-    parser.add_argument("--dashboard", required=True)
+    parser.add_argument("--get-prometheus", default="")
+    parser.add_argument("--dashboard", default="")
+    parser.add_argument("--scenario", default="faults", choices=["faults", "kill-after-answer"])
     args = parser.parse_args()
     for tool in (args.server, args.poller):
         if not tool or not os.access(tool, os.X_OK):
             missing("the flaky server or the poller was not built (cpp-httplib or nlohmann-json missing?)")
+    if args.scenario == "kill-after-answer":
+        kill_after_answer(args)
+        print(f"wall time {time.monotonic() - start:.1f} s")
+        for failure in failures:
+            print("FAIL:", failure, file=sys.stderr)
+        sys.exit(1 if failures else 0)
     got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
     prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
     if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
