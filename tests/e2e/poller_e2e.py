@@ -148,7 +148,7 @@ class Run:
 def read_server_log(path, since, until):
     """The requests that arrived between two times (a line is written when its answer is done: a slow one late)."""
     with open(path) as f:
-        requests = [json.loads(line) for line in f if line.strip()]
+        requests = [json.loads(line) for line in f if line.endswith("\n")]  # not a line being written
     return sorted((r for r in requests if since <= r["t"] < until), key=lambda r: r["n"])
 
 
@@ -380,11 +380,10 @@ def kill_after_answer(args, page=4):
         runs.append(run1)
         stop_at = time.monotonic() + min(20, time_left())
         while run1.process.poll() is None and time.monotonic() < stop_at:  # watch the server's log
-            with open(server_log) as f:
-                if any(json.loads(l)["page"] == page and json.loads(l)["fault"] == "" for l in f if l.strip()):
-                    os.kill(run1.process.pid, signal.SIGKILL)
-                    run1.killed = True
-                    break
+            if any(r["page"] == page and r["fault"] == "" for r in read_server_log(server_log, 0, time.time() + 1)):
+                os.kill(run1.process.pid, signal.SIGKILL)
+                run1.killed = True
+                break
             time.sleep(0.0005)
         rc = run1.wait(min(20, time_left()))
         t1 = time.time()
