@@ -454,9 +454,10 @@ const auto namespace_scope_wrapper = grit::retrying<grit::Retrying<grit::RetryOn
 
 TEST(StaminaHooks, ANamespaceScopeRetryingIsNamedByFileAndLine) {
   EXPECT_EQ(namespace_scope_retry.name(), "stamina_parity_test.cpp:" + std::to_string(namespace_scope_line));
-  EXPECT_EQ(grit::detail::format_call_site({"", "a/b/c.cpp", 7}), "c.cpp:7");
-  EXPECT_EQ(grit::detail::format_call_site({"__static_initialization_and_destruction_0", "x.cpp", 3}), "x.cpp:3");
-  EXPECT_EQ(grit::detail::format_call_site({nullptr, nullptr, 0}), "<unnamed>");
+  EXPECT_EQ(grit::detail::format_call_site("", "a/b/c.cpp", 7), "c.cpp:7");
+  EXPECT_EQ(grit::detail::format_call_site("f", "c.cpp", 7), "f@c.cpp:7");
+  EXPECT_EQ(grit::detail::format_call_site("__static_initialization_and_destruction_0", "x.cpp", 3), "x.cpp:3");
+  EXPECT_EQ(grit::detail::format_call_site("", "", 0), "<unnamed>");
   EXPECT_EQ(namespace_scope_wrapper(), 1);
 }
 

@@ -131,7 +131,7 @@ std::string ns(i64 v) { return std::to_string(v) + "ns"; }
 // Builds one policy with the constructor that may reject its value; checks that it is rejected exactly when the
 // model says the value is out of range, and that the message names the parameter.
 template <class Make>
-auto make_checked(const char* policy, const char* parameter, bool model_valid, Make make, bool nan = false)
+auto make_checked(const char* policy, const char* parameter, bool model_valid, Make make)
     -> std::optional<decltype(make())> {
   try {
     auto p = make();
@@ -249,8 +249,7 @@ int run_one(const std::uint8_t* data, std::size_t size) {
       const long double exact = static_cast<long double>(seconds) * 1e9L;
       const bool nan = std::isnan(seconds);
       timeout = make_checked(
-          "Timeout", "timeout", !nan && exact >= 1.0L, [&] { return Timeout{std::chrono::duration<double>(seconds)}; },
-          nan);
+          "Timeout", "timeout", !nan && exact >= 1.0L, [&] { return Timeout{std::chrono::duration<double>(seconds)}; });
       if (!timeout) return 0;
       deadline = timeout->timeout().count();
       const long double expected =

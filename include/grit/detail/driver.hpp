@@ -17,6 +17,10 @@
 //                                            end of the first catch clause             instructions (GCC)     (made at the call)
 //   NameText (name.hpp)                      no strlen call in the caller's catch      by reference: 13 -> 9  codegen.success_path
 //                                            clause                                    instructions (GCC)     (by reference)
+//   CallSite: one std::source_location       a Retrying made at the call stores one    made at the call:      codegen.success_path
+//     word, passed by value (name.hpp)       word; its address is never taken          16 -> 8 (GCC)          (made at the call)
+//   hook scopes as a raw pointer             the default schedule stays trivially      (part of Deferred)     codegen.success_path
+//     (schedule.hpp's HookScopesSlot)        destructible
 //   Deferred<T>: raw bytes                   nothing constructed on the success path   (part of the above)    codegen.success_path
 //   plans and twins (detail/plan.hpp,        one schedule type per kind of policies    20 types: 1 decision,  codegen.shared_code,
 //     detail/twin.hpp, each family header)                                             not 20                 policies_test
