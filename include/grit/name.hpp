@@ -107,34 +107,61 @@ static_assert(short_function_name("virtual void {anonymous}::A_Test::TestBody()"
               short_function_name("std::vector<int> ns::make(std::pair<int, int>)") == "make" &&
               short_function_name("") == "");
 
-inline std::string format_call_site(std::string_view function, std::string_view file, unsigned line) {
+// A call site's name into `out` (nullptr: only measured), its length returned: `function@file:line`, the file
+// without its directories. Plain characters, not std::string: this is compiled wherever a Retrying without a Name
+// hears of failures, and std::string's code would be compiled with it (codegen.shared_code, -O0).
+constexpr std::size_t write_call_site(char* out, std::string_view function, std::string_view file, unsigned line) {
   function = short_function_name(function);
   // Names that say nothing about the call: none at namespace scope, a compiler's own for static initialization.
   if (function.starts_with("__static_initialization") || function.starts_with("_GLOBAL__")) function = {};
   if (const auto slash = file.find_last_of("/\\"); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-  std::string name(function);
+  char digits[10];
+  std::size_t n_digits = 0;
+  for (unsigned rest = line; n_digits == 0 || rest != 0; rest /= 10)
+    digits[n_digits++] = static_cast<char>('0' + rest % 10);
+  std::size_t size = 0;
+  const auto put = [&](char c) {
+    if (out) out[size] = c;
+    ++size;
+  };
+  for (const char c : function) put(c);
   if (!file.empty()) {
-    if (!name.empty()) name += '@';
-    name.append(file).append(":").append(std::to_string(line));
+    if (!function.empty()) put('@');
+    for (const char c : file) put(c);
+    put(':');
+    while (n_digits > 0) put(digits[--n_digits]);
   }
-  return name.empty() ? std::string("<unnamed>") : name;
+  if (size == 0)
+    for (const char c : std::string_view("<unnamed>")) put(c);
+  return size;
 }
+inline std::string format_call_site(std::string_view function, std::string_view file, unsigned line) {
+  std::string name(write_call_site(nullptr, function, file, line), '\0');
+  write_call_site(name.data(), function, file, line);
+  return name;
+}
+
+// Made once per site and kept for the life of the process (names of events must outlive any sink that copies
+// them): nodes are never freed and the list never destroyed, so a name handed out stays valid, even during static
+// destruction, and nothing is reported as leaked (the head is static).
 [[gnu::noinline]] inline const char* call_site_name(const CallSite& site) {
   struct Known {
     CallSite site;
-    std::string name;
+    const char* name;
     const Known* next;
   };
-  // Nodes are never freed, and the list never destroyed: a name handed out stays valid, even during static
-  // destruction, and nothing is reported as leaked (the head is static).
   static const Known* head = nullptr;
   alignas(std::mutex) static unsigned char mutex_storage[sizeof(std::mutex)];
   static std::mutex* const mutex = ::new (static_cast<void*>(mutex_storage)) std::mutex;
   std::lock_guard lock(*mutex);
   for (const Known* k = head; k; k = k->next)
-    if (k->site == site) return k->name.c_str();
-  head = new Known{site, format_call_site(site.function(), site.file(), site.line()), head};
-  return head->name.c_str();
+    if (k->site == site) return k->name;
+  const std::size_t size = write_call_site(nullptr, site.function(), site.file(), site.line());
+  char* name = new char[size + 1];
+  write_call_site(name, site.function(), site.file(), site.line());
+  name[size] = '\0';
+  head = new Known{site, name, head};
+  return name;
 }
 }  // namespace detail
 

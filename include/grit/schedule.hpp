@@ -28,7 +28,6 @@
 #include <optional>
 #include <stop_token>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -73,6 +72,23 @@ struct StopTokenRef {
   const std::stop_token* token;
   bool stop_requested() const noexcept { return token->stop_requested(); }
 };
+
+// The scope slots of a schedule, one per sink (ScheduleCore::scope_slot): a plain aggregate rather than std::tuple,
+// whose layers would each be a function at -O0.
+template <std::size_t K, class T>
+struct ScopeSlotAt {
+  [[no_unique_address]] T slot;
+};
+template <class Indices, class... T>
+struct ScopeSlotsOf;
+template <std::size_t... K, class... T>
+struct ScopeSlotsOf<std::index_sequence<K...>, T...> : ScopeSlotAt<K, T>... {};
+template <class Indices, class... T>
+using ScopeSlots = ScopeSlotsOf<Indices, T...>;
+template <std::size_t K, class T>
+[[gnu::always_inline]] inline T& slot_at(ScopeSlotAt<K, T>& slots) noexcept {
+  return slots.slot;
+}
 
 // The decision, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies shares one
 // copy of it, whatever the numbers in their types. In order: the switches, a requested stop, the budget's token,
@@ -221,7 +237,7 @@ class ScheduleCore {
   }
 
   // A wait carried out by other means (an Asio timer) is over: the scopes sinks opened for it end.
-  void wait_ended() const noexcept {
+  [[gnu::always_inline]] void wait_ended() const noexcept {
     if constexpr (opens_scopes) close_scopes(sink_indices{});
   }
 
@@ -255,8 +271,8 @@ class ScheduleCore {
   // the hand-driven Schedule's destructor).
   struct HookScopesSlot {
     ScopeBox* head = nullptr;
-    void emplace(HookScopes&& scopes) noexcept { head = scopes.release(); }
-    void reset() noexcept { HookScopes::destroy(std::exchange(head, nullptr)); }
+    [[gnu::always_inline]] void emplace(HookScopes&& scopes) noexcept { head = scopes.release(); }
+    [[gnu::always_inline]] void reset() noexcept { HookScopes::destroy(std::exchange(head, nullptr)); }
   };
   template <class S, bool = has_wait_scope<S>>
   struct ScopeSlotOf {
@@ -264,26 +280,27 @@ class ScheduleCore {
   };
   template <class S>
   struct ScopeSlotOf<S, true> {
-    using type = std::conditional_t<std::is_same_v<wait_scope_t<S>, HookScopes>, HookScopesSlot,
-                                    std::optional<wait_scope_t<S>>>;
+    using type =
+        std::conditional_t<std::is_same_v<wait_scope_t<S>, HookScopes>, HookScopesSlot, std::optional<wait_scope_t<S>>>;
   };
   template <class S>
   using scope_slot = typename ScopeSlotOf<S>::type;
-  using scope_slots = boost::mp11::mp_rename<boost::mp11::mp_transform<scope_slot, sink_types>, std::tuple>;
+  using scope_slots = boost::mp11::mp_apply<
+      ScopeSlots, boost::mp11::mp_push_front<boost::mp11::mp_transform<scope_slot, sink_types>, sink_indices>>;
   template <class S>
   using opens_scope = boost::mp11::mp_bool<has_wait_scope<S>>;
   static constexpr bool opens_scopes = boost::mp11::mp_any_of<sink_types, opens_scope>::value;
 
   template <std::size_t... K>
-  void open_scopes(const RetryDetails& details, std::index_sequence<K...>) const noexcept {
+  [[gnu::always_inline]] void open_scopes(const RetryDetails& details, std::index_sequence<K...>) const noexcept {
     (open_scope<K>(details), ...);
   }
   template <std::size_t K>
-  void open_scope(const RetryDetails& details) const noexcept {
+  [[gnu::always_inline]] void open_scope(const RetryDetails& details) const noexcept {
     if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) {
       try {
-        std::get<K>(scopes_).reset();  // one scope per sink at a time
-        std::get<K>(scopes_).emplace(plan_.template sink<K>().wait_scope(details));
+        slot_at<K>(scopes_).reset();  // one scope per sink at a time
+        slot_at<K>(scopes_).emplace(plan_.template sink<K>().wait_scope(details));
       } catch (...) {
         // A scope that cannot be made is no scope; the retry goes on.
       }
@@ -291,17 +308,17 @@ class ScheduleCore {
   }
   // In the reverse order of opening.
   template <std::size_t... K>
-  void close_scopes(std::index_sequence<K...>) const noexcept {
+  [[gnu::always_inline]] void close_scopes(std::index_sequence<K...>) const noexcept {
     constexpr std::size_t n = sizeof...(K);
     ((close_scope<n - 1 - K>()), ...);
   }
   template <std::size_t K>
-  void close_scope() const noexcept {
-    if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) std::get<K>(scopes_).reset();
+  [[gnu::always_inline]] void close_scope() const noexcept {
+    if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) slot_at<K>(scopes_).reset();
   }
   struct ScopesEnd {
     const ScheduleCore& schedule;
-    ~ScopesEnd() { schedule.wait_ended(); }
+    [[gnu::always_inline]] ~ScopesEnd() { schedule.wait_ended(); }
   };
 
   template <class Details>
@@ -457,7 +474,7 @@ class Schedule {
   // The call ends by cancellation: sinks hear gave_up with GiveUpReason::cancelled about `cause`.
   Decision cancel(const Cause& cause) const { return core_.cancel(cause); }
   // For a driver that waits by other means (a timer): the wait is over, and the scopes sinks opened for it end.
-  void wait_ended() const noexcept { core_.wait_ended(); }
+  [[gnu::always_inline]] void wait_ended() const noexcept { core_.wait_ended(); }
   // The time left until a stop::Timeout's deadline; none when no stop reads the clock (or in testing mode).
   std::optional<nanoseconds> time_left() const { return core_.time_left(); }
 

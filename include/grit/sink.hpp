@@ -68,9 +68,11 @@ inline std::string demangle(const char* mangled) {
 class Cause {
  public:
   Cause() = default;
-  Cause(const Cause& other) : type_(other.type_), own_name_(other.own_name_), text_(other.text_) {
-    if (!text_ && (other.exception_ || other.describe_))
-      text_ = detail::Shared<const Text>::make(Text{other.type_name(), other.message()});
+  Cause(const Cause& other) : type_(other.type_), own_name_(other.own_name_), text_(Text::share(other.text_)) {
+    if (!text_ && (other.exception_ || other.describe_)) text_ = new Text(other.type_name(), other.message());
+  }
+  ~Cause() {
+    if (text_) Text::release(text_);
   }
   Cause& operator=(const Cause& other) {
     Cause copy(other);
@@ -90,7 +92,7 @@ class Cause {
         describe_(other.describe_),
         exception_(other.exception_),
         own_name_(other.own_name_),
-        text_(other.text_) {}
+        text_(Text::share(other.text_)) {}
 
   // An exception's message is read through std::exception, not a function made for its type: nothing of it (nor of
   // std::string) is compiled where failures are only retried, unless a sink asks for the message.
@@ -119,13 +121,13 @@ class Cause {
   // The failure's type: "std::system_error", "HttpError" (demangled), or for an error code its category and value,
   // "generic:110". Empty for an unknown cause.
   std::string type_name() const {
-    if (text_) return text_->type_name;
+    if (text_) return std::string(text_->type_name());
     if (own_name_) return describe_(object_, true);
     return type_ ? detail::demangle(type_->name()) : std::string();
   }
   // Its message: what() of an exception, message() of an error code, the value of a number.
   std::string message() const {
-    if (text_) return text_->message;
+    if (text_) return std::string(text_->message());
     if (exception_) return exception_->what();
     return describe_ ? describe_(object_, false) : std::string();
   }
@@ -134,9 +136,40 @@ class Cause {
   bool named_by_type() const noexcept { return type_ && !own_name_ && !text_; }
 
  private:
-  struct Text {
-    std::string type_name;
-    std::string message;
+  // A copy's own text: one buffer for both strings, counted by the Causes that share it. Not std::string nor
+  // detail::Shared: a Cause dies wherever a failure is retried, and its destructor must bring no code along but a
+  // test and a call (codegen.shared_code, -O0).
+  class Text {
+   public:
+    Text(const std::string& type_name, const std::string& message)
+        : chars_(new char[type_name.size() + message.size()]),
+          type_size_(type_name.size()),
+          size_(type_name.size() + message.size()) {
+      type_name.copy(chars_, type_size_);
+      message.copy(chars_ + type_size_, message.size());
+    }
+    Text(const Text&) = delete;
+    Text& operator=(const Text&) = delete;
+    std::string_view type_name() const noexcept { return {chars_, type_size_}; }
+    std::string_view message() const noexcept { return {chars_ + type_size_, size_ - type_size_}; }
+
+    static const Text* share(const Text* text) noexcept {
+      if (text) text->refs_.fetch_add(1, std::memory_order_relaxed);
+      return text;
+    }
+    [[gnu::noinline]] static void release(const Text* text) noexcept {
+      if (text->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        delete[] text->chars_;
+        delete text;
+      }
+    }
+
+   private:
+    ~Text() = default;
+    char* chars_;
+    std::size_t type_size_;
+    std::size_t size_;
+    mutable std::atomic<std::size_t> refs_{1};
   };
   using Describe = std::string (*)(const void*, bool type_name);
   Cause(const void* object, const std::type_info* type, Describe describe, const std::exception* exception,
@@ -175,7 +208,7 @@ class Cause {
   Describe describe_ = nullptr;
   const std::exception* exception_ = nullptr;
   bool own_name_ = false;
-  detail::Shared<const Text> text_;  // a copy's own text
+  const Text* text_ = nullptr;  // a copy's own text
 };
 
 // stamina's RetryDetails: a retry has been scheduled; the wait is about to start.
