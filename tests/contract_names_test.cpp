@@ -1,6 +1,6 @@
 // Every name of the README's policy table and of the core tables of ../shared/design/architecture.md (v2), written
-// exactly as they are written there: if one stops compiling, the documents and the code disagree. (The v2 names not
-// built yet, the attempt and budget categories and the integrations, are not here; their issues add them.)
+// exactly as they are written there: if one stops compiling, the documents and the code disagree. (The integrations'
+// names are tested with them: tests/observability, tests/asio.)
 #include <gtest/gtest.h>
 
 #include <boost/mp11/list.hpp>
@@ -9,6 +9,7 @@
 #include <grit/grit.hpp>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -88,6 +89,8 @@ TEST(ContractNames, RunTimeValuesAndTheRemainingNames) {
   EXPECT_EQ(grit::Verdict::retry_after(2s).exact_wait(), 2s);
   EXPECT_FALSE(grit::Verdict::give_up().retries());
   EXPECT_EQ(grit::to_string(grit::GiveUpReason::attempts), "attempts");
+  EXPECT_EQ(grit::to_string(grit::GiveUpReason::cancelled), "cancelled");
+  EXPECT_EQ(grit::to_string(grit::GiveUpReason::budget), "budget");
   const std::vector<grit::RetryHook> hooks = grit::instrumentation::get_on_retry_hooks();
   EXPECT_TRUE(hooks.empty());
   grit::set_active(true);
@@ -158,6 +161,23 @@ User fetch_user_by_hand(int id) {
   }
 }
 }  // namespace readme
+
+inline grit::budget::TokenBucket contract_bucket{{.max_tokens = 10, .token_ratio = 0.1}};
+
+TEST(ContractNames, AttemptAndBudgetCategoriesAndCancellation) {
+  static_assert(grit::AttemptPolicy<grit::attempt::Timeout<std::chrono::seconds(2)>> &&
+                grit::AttemptPolicy<grit::attempt::Unlimited> && grit::AttemptPolicy<grit::attempt::Timeout<>>);
+  static_assert(grit::BudgetPolicy<grit::budget::Shared<contract_bucket>> && grit::BudgetPolicy<grit::budget::None>);
+  grit::budget::TokenBucket bucket{{.max_tokens = 10, .token_ratio = 0.1}};
+  using HttpRetry = grit::Retrying<grit::RetryOn<HttpError, std::system_error>, grit::stop::Attempts<5>,
+                                   grit::budget::Shared<>, grit::testing::VirtualClock>;
+  const HttpRetry retry{grit::budget::Shared<>{bucket}};
+  std::stop_source stop;
+  EXPECT_EQ(retry(stop.get_token(), [] { return 1; }), 1);
+  auto fetch = grit::retrying(retry, [](int id) { return id; });
+  EXPECT_EQ(fetch(stop.get_token(), 2), 2);
+  EXPECT_EQ(grit::attempt::Timeout<>{std::chrono::seconds(3)}.timeout(), std::chrono::seconds(3));
+}
 
 TEST(ContractNames, TheReadmesVerdictPredicate) {
   EXPECT_EQ(readme::first_decision(readme::HttpError(503, 2s)).wait(), 2s) << "Retry-After, exactly";

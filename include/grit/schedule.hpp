@@ -271,6 +271,20 @@ class ScheduleCore {
   // the hand-driven Schedule's destructor).
   struct HookScopesSlot {
     ScopeBox* head = nullptr;
+    HookScopesSlot() = default;
+    HookScopesSlot(const HookScopesSlot&) noexcept {}  // a copied schedule has no scopes open
+    HookScopesSlot(HookScopesSlot&& other) noexcept : head(std::exchange(other.head, nullptr)) {}
+    HookScopesSlot& operator=(const HookScopesSlot& other) noexcept {
+      if (this != &other) reset();
+      return *this;
+    }
+    HookScopesSlot& operator=(HookScopesSlot&& other) noexcept {
+      if (this != &other) {
+        reset();
+        head = std::exchange(other.head, nullptr);
+      }
+      return *this;
+    }
     [[gnu::always_inline]] void emplace(HookScopes&& scopes) noexcept { head = scopes.release(); }
     [[gnu::always_inline]] void reset() noexcept { HookScopes::destroy(std::exchange(head, nullptr)); }
   };
@@ -448,8 +462,10 @@ class Schedule {
  public:
   explicit Schedule(const Config& config) noexcept(noexcept(detail::start_of_call(config)))
       : core_(detail::make_plan(config), detail::name_for<core>(config), detail::start_of_call(config)) {}
-  Schedule(const Schedule&) = delete;
-  Schedule& operator=(const Schedule&) = delete;
+  Schedule(const Schedule&) = default;  // a copy starts with no scopes open: they stay the original's
+  Schedule(Schedule&&) noexcept = default;
+  Schedule& operator=(const Schedule&) = default;
+  Schedule& operator=(Schedule&&) noexcept = default;
   ~Schedule() { core_.wait_ended(); }  // a scope still open when a call driven by hand ends
 
   // The attempt now running (before a failure is reported) or just failed, from 1.
