@@ -10,37 +10,60 @@
 // places. The count lives in one atomic word of thousandths of a token: lock-free, no lock, no allocation, and a
 // success on a full bucket is a single load (no read-modify-write).
 //
-// Used by hand today, around a hand-driven grit::Schedule (bench/storm/budget.cpp does this):
+// As a policy, a bucket is shared by reference: many Retrying types, and every thread, spend and refill one bucket.
 //
-//   grit::budget::TokenBucket bucket{{.max_tokens = 10, .token_ratio = 0.1}};  // one per dependency
-//   auto schedule = retry.schedule();
-//   for (;;) {
-//     Reply r = call();
-//     if (r.ok) { bucket.on_success(); return r; }
-//     bucket.on_failure();                          // every failed attempt, retried or not
-//     grit::Decision d = schedule.on_result(r);
-//     if (!d || !bucket.allows_retry()) return r;   // the budget says no: give up at once, no wait
-//     wait(d.wait());
-//   }
+//   inline grit::budget::TokenBucket api_budget{{.max_tokens = 10, .token_ratio = 0.1}};   // one per dependency
+//   using Api = grit::Retrying<grit::RetryOn<HttpError>, grit::stop::Attempts<4>, grit::budget::Shared<api_budget>>;
+//   grit::Retrying<grit::RetryOn<HttpError>, grit::budget::Shared<>> per_host{grit::budget::Shared<>{host.bucket}};
 //
-// Intended policy use (the core integration, not in this header: there is no budget policy category yet):
+// The schedule spends a token for every failed attempt that a filter calls transient (a failure the filters do not
+// retry says nothing about the dependency's load), asks allows_retry() after the stop policies and before drawing a
+// wait, and gives up with GiveUpReason::budget when it says no. A call that ends in success gives token_ratio back.
+// The success path of a Retrying with a budget costs one relaxed load, and a read-modify-write only while the
+// bucket is below full (tests/codegen: budget_success).
 //
-//   inline grit::budget::TokenBucket api_budget{{.max_tokens = 10, .token_ratio = 0.1}};
-//   using Api = grit::Retrying<grit::RetryOn<HttpError>, grit::stop::Attempts<4>,
-//                              grit::budget::Shared<api_budget>>;
+// The BudgetPolicy concept. A type B is a budget policy when, for `const B b`:
+//   1. `B::grit_category` is `grit::category::budget`;
+//   2. B is copy-constructible (copies refer to one shared state);
+//   3. `B::limits_retries` converts to bool: whether the policy limits anything (budget::None does not);
+//   4. when it does: `b.allows_retry()` returns bool, `b.on_failure()` and `b.on_success()` are noexcept.
+// The smallest budget policy (a plain counter of retries left):
 //
-// where the schedule would call on_failure() for each failed attempt, ask allows_retry() after the stop policies
-// and before drawing a wait, give up with GiveUpReason::budget when it says no, and call on_success() (skipped when
-// full()) when a call succeeds. Many Retrying types, and every thread, share the one bucket by reference.
+//   struct RetriesLeft {
+//     using grit_category = grit::category::budget;
+//     static constexpr bool limits_retries = true;
+//     std::atomic<int>* left;
+//     bool allows_retry() const noexcept { return left->load(std::memory_order_relaxed) > 0; }
+//     void on_failure() const noexcept { left->fetch_sub(1, std::memory_order_relaxed); }
+//     void on_success() const noexcept {}
+//   };
 #pragma once
 
 #include <atomic>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
-namespace grit::budget {
+#include "category.hpp"
+#include "detail/twin.hpp"
+
+namespace grit {
+
+template <class B>
+concept BudgetPolicy =
+    std::same_as<typename B::grit_category, category::budget> && std::copy_constructible<B> && requires {
+  { B::limits_retries } -> std::convertible_to<bool>;
+} &&(!B::limits_retries || requires(const B& b) {
+  { b.allows_retry() } -> std::convertible_to<bool>;
+  { b.on_failure() }
+  noexcept;
+  { b.on_success() }
+  noexcept;
+});
+
+namespace budget {
 
 // gRPC's retryThrottling: a shared token count that retries spend and successes refill.
 class TokenBucket {
@@ -127,4 +150,56 @@ class TokenBucket {
   std::atomic<std::uint64_t> milli_tokens_;
 };
 
-}  // namespace grit::budget
+// No budget: retries are limited by the stop policies alone.
+struct None {
+  using grit_category = category::budget;
+  static constexpr bool limits_retries = false;
+};
+
+template <TokenBucket&... Bucket>
+class Shared;
+
+// A bucket with static storage, named in the type: `budget::Shared<api_budget>`.
+template <TokenBucket& Bucket>
+class Shared<Bucket> {
+ public:
+  using grit_category = category::budget;
+  static constexpr bool limits_retries = true;
+  static bool allows_retry() noexcept { return Bucket.allows_retry(); }
+  static void on_failure() noexcept { Bucket.on_failure(); }
+  static void on_success() noexcept { Bucket.on_success(); }
+  static constexpr TokenBucket& bucket() noexcept { return Bucket; }
+};
+
+// A bucket given at run time: `budget::Shared<>{bucket}`. It refers to the bucket, which must outlive every call.
+template <>
+class Shared<> {
+ public:
+  using grit_category = category::budget;
+  static constexpr bool limits_retries = true;
+  constexpr explicit Shared(TokenBucket& bucket) noexcept : bucket_(&bucket) {}
+  bool allows_retry() const noexcept { return bucket_->allows_retry(); }
+  void on_failure() const noexcept { bucket_->on_failure(); }
+  void on_success() const noexcept { bucket_->on_success(); }
+  constexpr TokenBucket& bucket() const noexcept { return *bucket_; }
+
+ private:
+  TokenBucket* bucket_;
+};
+
+}  // namespace budget
+
+// --- The run-time form in a plan (detail/twin.hpp): every bucket shares one plan ---------------------------------
+namespace detail {
+template <>
+struct Twin<budget::Shared<>> : OwnTwin<budget::Shared<>, budget::Shared<>> {};  // held by value: one pointer
+template <budget::TokenBucket& Bucket>
+struct Twin<budget::Shared<Bucket>> : OwnTwin<budget::Shared<Bucket>, budget::Shared<>> {
+  static constexpr budget::Shared<> of(const budget::Shared<Bucket>&) noexcept { return budget::Shared<>{Bucket}; }
+};
+}  // namespace detail
+
+static_assert(BudgetPolicy<budget::None> && BudgetPolicy<budget::Shared<>>);
+static_assert(detail::all_map_to<budget::Shared<>, budget::Shared<>>, "every shared bucket maps onto budget::Shared<>");
+
+}  // namespace grit

@@ -9,12 +9,14 @@
 #pragma once
 
 namespace grit::category {
-struct filter {};  // filter.hpp: which failures are transient
-struct stop {};    // stop.hpp: when to give up
-struct wait {};    // wait.hpp: the backoff
-struct jitter {};  // jitter.hpp: randomness added to the backoff
-struct random {};  // random.hpp: where the jitter's random bits come from
-struct sink {};    // sink.hpp: where instrumentation goes
-struct clock {};   // clock.hpp: "now", and how a wait is carried out
-struct name {};    // name.hpp: what instrumentation calls the call
+struct filter {};   // filter.hpp: which failures are transient
+struct stop {};     // stop.hpp: when to give up
+struct wait {};     // wait.hpp: the backoff
+struct jitter {};   // jitter.hpp: randomness added to the backoff
+struct random {};   // random.hpp: where the jitter's random bits come from
+struct sink {};     // sink.hpp: where instrumentation goes
+struct clock {};    // clock.hpp: "now", and how a wait is carried out
+struct name {};     // name.hpp: what instrumentation calls the call
+struct attempt {};  // attempt.hpp: how long one attempt may take (drivers that can cancel an attempt)
+struct budget {};   // budget.hpp: a limit on retries shared by many calls
 }  // namespace grit::category

@@ -66,6 +66,13 @@ class Verdict {
   nanoseconds wait_;
 };
 
+// A duration a predicate returned: the exact next wait; NaN (a Retry-After header parsed into garbage, say) is no
+// answer at all, so the backoff applies: a predicate's bad answer never replaces the failure with an error of grit's.
+template <class Rep, class Period>
+constexpr Verdict exact_wait_or_backoff(std::chrono::duration<Rep, Period> d) {
+  return detail::is_nan(d) ? Verdict::retry() : Verdict::retry_after(detail::to_nanoseconds(d));
+}
+
 // Turns what a predicate returned into a Verdict: bool, a std::chrono duration, or an optional duration.
 template <class T>
 constexpr Verdict to_verdict(const T& answer) {
@@ -74,12 +81,12 @@ constexpr Verdict to_verdict(const T& answer) {
   } else if constexpr (std::same_as<T, bool>) {
     return answer ? Verdict::retry() : Verdict::give_up();
   } else if constexpr (requires { detail::to_nanoseconds(answer); }) {
-    return Verdict::retry_after(detail::to_nanoseconds(answer));
+    return exact_wait_or_backoff(answer);
   } else if constexpr (requires {
                          answer.has_value();
                          detail::to_nanoseconds(*answer);
                        }) {
-    return answer.has_value() ? Verdict::retry_after(detail::to_nanoseconds(*answer)) : Verdict::give_up();
+    return answer.has_value() ? exact_wait_or_backoff(*answer) : Verdict::give_up();
   } else {
     static_assert(sizeof(T) == 0,
                   "grit: a filter predicate must return bool (retry or not) or a std::chrono duration (retry after "
@@ -267,6 +274,17 @@ class RetryIf : public detail::PredicateHolder<Pred> {
 template <class Pred>
 RetryIf(Pred) -> RetryIf<Pred>;
 
+namespace detail {
+// A returned value that is a cancellation (an error code, grit::Cancelled), or an expected-like value holding one.
+template <class R>
+bool is_returned_cancellation(const R& r) noexcept {
+  if constexpr (expected_like<R>)
+    return !r.has_value() && is_cancellation_of(r.error());
+  else
+    return is_cancellation_of(r);
+}
+}  // namespace detail
+
 // Retries when the function returns an expected-like value (`has_value()`, `error()`) holding an error that Pred
 // accepts; by default, any error. On giving up, the caller gets that same returned value.
 template <class Pred = detail::AnyError>
@@ -309,6 +327,7 @@ class RetryOnResult : public detail::PredicateHolder<Pred> {
 
   template <class R>
   Verdict classify_result(const R& r) const {
+    if (detail::is_returned_cancellation(r)) return Verdict::give_up();  // whatever the predicate says
     return to_verdict(this->pred_(r));
   }
 };

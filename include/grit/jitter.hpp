@@ -100,7 +100,7 @@ class Additive {
   constexpr Additive() requires(!Max.is_runtime) = default;
   template <class Rep, class Period>
   explicit Additive(std::chrono::duration<Rep, Period> max) requires(Max.is_runtime) {
-    max_.set(max);
+    max_.set(max, "grit::jitter::Additive", "max");
     if (max_.get().count() < 0)
       detail::invalid_argument("grit::jitter::Additive", "max", "must be >= 0, got " + detail::to_string(max_.get()));
   }

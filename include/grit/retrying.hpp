@@ -8,6 +8,7 @@
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -28,6 +29,13 @@ struct is_retrying : std::false_type {};
 template <class... P>
 struct is_retrying<Retrying<P...>> : std::true_type {};
 
+template <class Attempt>
+constexpr void reject_attempt_timeout() {
+  static_assert(!Attempt::limits_attempts,
+                "grit: attempt::Timeout needs a driver that can cancel an attempt in progress: call through "
+                "grit::asio::async_retry or co_retry (grit/asio.hpp); the call operator cannot interrupt a call");
+}
+
 }  // namespace detail
 
 template <class... Policies>
@@ -35,7 +43,8 @@ class Retrying {
   using resolved = detail::Resolved<Policies...>;
   using all_types = boost::mp11::mp_append<
       typename resolved::filters, typename resolved::stops,
-      boost::mp11::mp_list<typename resolved::wait, typename resolved::jitter, typename resolved::random>,
+      boost::mp11::mp_list<typename resolved::wait, typename resolved::jitter, typename resolved::random,
+                           typename resolved::attempt, typename resolved::budget>,
       typename resolved::sinks, boost::mp11::mp_list<typename resolved::clock, typename resolved::name>>;
   // Made a set: a policy given twice has its own grit: error (in Resolved), and must not add "duplicate base".
   using stored_types = boost::mp11::mp_eval_if_c<resolved::distinct, all_types, boost::mp11::mp_unique, all_types>;
@@ -47,6 +56,8 @@ class Retrying {
   using wait_type = typename resolved::wait;
   using jitter_type = typename resolved::jitter;
   using random_type = typename resolved::random;
+  using attempt_type = typename resolved::attempt;
+  using budget_type = typename resolved::budget;
   using sink_types = typename resolved::sinks;
   using clock_type = typename resolved::clock;
   using name_type = typename resolved::name;
@@ -92,9 +103,14 @@ class Retrying {
   // Misuse is checked one thing at a time, and nothing is called after a failed check, so that the grit: message is
   // the only error. (Not SFINAE-friendly, on purpose: "no match for call" would not say why.)
   template <class F, class... Args>
-  [[gnu::always_inline]] detail::attempt_result_or_void<F, Args...> operator()(F&& f, Args&&... args) const {
+  requires(!std::is_same_v<std::remove_cvref_t<F>, std::stop_token>)
+      [[gnu::always_inline]] detail::attempt_result_or_void<F, Args...>
+      operator()(F&& f, Args&&... args) const {
     using R = detail::attempt_result_or_void<F, Args...>;
-    if constexpr (!std::is_invocable_v<F&, Args&...>) {
+    if constexpr (attempt_type::limits_attempts) {
+      detail::reject_attempt_timeout<attempt_type>();
+      throw;  // not reached
+    } else if constexpr (!std::is_invocable_v<F&, Args&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
                     "grit: the function cannot be called with these arguments as lvalues. Every attempt reuses the "
                     "caller's arguments, so one that must be moved in (a by-value std::unique_ptr, say) cannot be "
@@ -117,6 +133,27 @@ class Retrying {
     } else {
       // The call itself: inline, like the hand-written loop it replaces (detail/driver.hpp).
       return detail::retry_call(*this, f, args...);
+    }
+  }
+
+  // The same, cancellable: a stop requested on `token` ends a wait at once, and the caller gets the last failure
+  // unchanged (sinks hear GiveUpReason::cancelled). f is called as f(token, args...) if it takes the token first.
+  // The success path does not read the token.
+  template <class F, class... Args>
+  decltype(auto) operator()(std::stop_token token, F&& f, Args&&... args) const {
+    if constexpr (attempt_type::limits_attempts) {
+      detail::reject_attempt_timeout<attempt_type>();
+      throw;  // not reached
+    } else if constexpr (!std::is_invocable_v<F&, Args&...> && !std::is_invocable_v<F&, std::stop_token&, Args&...>) {
+      static_assert(std::is_invocable_v<F&, Args&...>,
+                    "grit: the function cannot be called with these arguments as lvalues, with or without the "
+                    "std::stop_token first");
+      throw;  // not reached
+    } else if constexpr (std::is_member_pointer_v<std::remove_cvref_t<F>>) {
+      const detail::MemberCall<std::remove_cvref_t<F>> member{f};
+      return (*this)(static_cast<std::stop_token&&>(token), member, args...);
+    } else {
+      return detail::retry_call_until_stopped(*this, token, f, args...);
     }
   }
 
@@ -146,6 +183,15 @@ class Retried {
   template <class... Args>
   decltype(auto) operator()(Args&&... args) {
     return retry_(f_, std::forward<Args>(args)...);
+  }
+  // Cancellable (Retrying's operator() with a std::stop_token).
+  template <class... Args>
+  decltype(auto) operator()(std::stop_token token, Args&&... args) const {
+    return retry_(std::move(token), f_, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  decltype(auto) operator()(std::stop_token token, Args&&... args) {
+    return retry_(std::move(token), f_, std::forward<Args>(args)...);
   }
 
  private:

@@ -25,6 +25,8 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -59,13 +61,26 @@ class Decision {
 
 namespace detail {
 
+// What a schedule asks "was a stop requested?": nothing, for the call operator without a token (a constant false,
+// so that it costs nothing), or a std::stop_token.
+struct NeverStopped {
+  static constexpr bool can_stop = false;
+  static constexpr bool stop_requested() noexcept { return false; }
+};
+struct StopTokenRef {
+  static constexpr bool can_stop = true;
+  const std::stop_token* token;
+  bool stop_requested() const noexcept { return token->stop_requested(); }
+};
+
 // The decision, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies shares one
-// copy of it, whatever the numbers in their types. In order: the switches, the stops, the wait, the jitter, the
-// deadline clamp, the sinks.
-template <class Plan>
+// copy of it, whatever the numbers in their types. In order: the switches, a requested stop, the budget's token,
+// the stops, the budget's answer, the wait, the jitter, the deadline clamp, the sinks.
+template <class Plan, class Stop = NeverStopped>
 class ScheduleCore {
   using stops_type = typename Plan::stops_type;
   using sink_types = typename Plan::sink_types;
+  static constexpr bool has_budget = Plan::budget_type::limits_retries;
   using time_point = std::conditional_t<stops_type::uses_clock,
                                         decltype(std::declval<const typename Plan::clock_type&>().now()), Empty>;
 
@@ -79,9 +94,16 @@ class ScheduleCore {
   static constexpr bool reads_causes = any_wants<RetryDetails>(sink_types{}) || any_wants<GiveUpDetails>(sink_types{});
   static constexpr bool notifies_success = any_wants<SuccessDetails>(sink_types{});
   static constexpr bool hears_anything = reads_causes || notifies_success;
+  // Whether a success does anything: tell the sinks, or refill the budget.
+  static constexpr bool acts_on_success = notifies_success || has_budget;
 
-  ScheduleCore(const Plan& plan, NameText name, start_point start)
-      : plan_(plan), name_(name.view()), start_(start), random_state_(plan_.random().start()), active_(is_active()) {
+  ScheduleCore(const Plan& plan, NameText name, start_point start, Stop stop = {})
+      : plan_(plan),
+        name_(name.view()),
+        start_(start),
+        random_state_(plan_.random().start()),
+        stop_(stop),
+        active_(is_active()) {
     const testing::State testing = testing::state();
     testing_ = testing.enabled;
     if (testing_) {
@@ -106,23 +128,42 @@ class ScheduleCore {
     // The switches as they were when the schedule was made (for the call operator: when the first attempt failed),
     // as stamina reads them once at the start of its loop; the retry loop then keeps them in registers.
     if (!active_) return give_up(GiveUpReason::inactive, cause);
+    if (stop_.stop_requested()) [[unlikely]]
+      return give_up(GiveUpReason::cancelled, cause);
 
     nanoseconds time_left = nanoseconds::max();
+    [[maybe_unused]] nanoseconds decided_at{};
     if (testing_) {
+      // A shared budget is left alone: tests in testing mode make exactly the attempts they ask for.
       if (attempt_ >= testing_limit_) return give_up(GiveUpReason::attempts, cause);
     } else {
-      const StopAnswer stops = plan_.stops().ask(StopContext{attempt_, elapsed()});
+      if constexpr (has_budget) plan_.budget().on_failure();
+      decided_at = elapsed();
+      const StopAnswer stops = plan_.stops().ask(StopContext{attempt_, decided_at});
       // Unlikely: keeps the retry loop's body together (docs/performance.md §1.2: 1.16 x against 1.80 x).
       if (stops.stop) [[unlikely]]
         return give_up(stops.reason, cause);
       time_left = stops.time_left;
       if (time_left <= nanoseconds::zero()) return give_up(GiveUpReason::timeout, cause);
+      if constexpr (has_budget) {
+        if (!plan_.budget().allows_retry()) return give_up(GiveUpReason::budget, cause);
+      }
     }
 
     nanoseconds wait = testing_ ? nanoseconds::zero() : verdict.has_exact_wait() ? verdict.exact_wait() : backoff();
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
-    if constexpr (any_wants<RetryDetails>(sink_types{})) notify(RetryDetails{name_, attempt_, wait, waited_, cause});
+    if constexpr (any_wants<RetryDetails>(sink_types{})) {
+      notify(RetryDetails{name_, attempt_, wait, waited_, cause});
+      // Time spent in the sinks (a slow hook) comes off the wait: the deadline stays where it was.
+      if constexpr (stops_type::uses_clock) {
+        if (time_left != nanoseconds::max()) {
+          const nanoseconds spent = detail::saturating_sub(elapsed(), decided_at);
+          if (spent > nanoseconds::zero())
+            wait = std::clamp(detail::saturating_sub(time_left, spent), nanoseconds::zero(), wait);
+        }
+      }
+    }
     waited_ = detail::saturating_add(waited_, wait);
     previous_wait_ = wait;
     if (attempt_ != std::numeric_limits<std::uint64_t>::max()) ++attempt_;
@@ -158,9 +199,33 @@ class ScheduleCore {
   [[gnu::always_inline]] void wait(Decision decision) const {
     if (decision) plan_.clock().sleep_for(decision.wait());
   }
+  // The same, ended early by a requested stop: whether the wait ran its course (else the caller cancels).
+  bool wait_unless_stopped(Decision decision, const std::stop_token& token) const {
+    if (!decision) return true;
+    if constexpr (requires { plan_.clock().sleep_for(decision.wait(), token); }) {
+      return plan_.clock().sleep_for(decision.wait(), token);
+    } else {
+      plan_.clock().sleep_for(decision.wait());  // a clock of your own that cannot be interrupted
+      return !token.stop_requested();
+    }
+  }
 
-  // Reports success; sinks hear of it if retries were needed.
+  // The call ends by cancellation (a stop requested during a wait, an Asio cancellation): sinks hear gave_up with
+  // GiveUpReason::cancelled about `cause`, the failure the caller receives.
+  Decision cancel(const Cause& cause) const { return give_up(GiveUpReason::cancelled, cause); }
+
+  // The time left until a stop policy's deadline (stop::Timeout), or none when no stop reads the clock.
+  std::optional<nanoseconds> time_left() const {
+    if constexpr (stops_type::uses_clock) {
+      if (plan_.stops().reads_clock() && !testing_)
+        return std::max(plan_.stops().ask(StopContext{attempt_, elapsed()}).time_left, nanoseconds::zero());
+    }
+    return std::nullopt;
+  }
+
+  // Reports success: the budget gets its tokens back, and sinks hear of it if retries were needed.
   void on_success() {
+    if constexpr (has_budget) plan_.budget().on_success();
     if constexpr (notifies_success) {
       if (attempt_ > 1) notify(SuccessDetails{name_, attempt_, waited_});
     }
@@ -198,7 +263,8 @@ class ScheduleCore {
   [[gnu::always_inline]] nanoseconds elapsed() const {
     if constexpr (stops_type::uses_clock) {
       if (!plan_.stops().reads_clock()) return nanoseconds::zero();
-      return std::chrono::duration_cast<nanoseconds>(plan_.clock().now() - start_);
+      // Saturated, and never negative: a clock of your own that jumps centuries, or steps back, stays defined.
+      return std::max(detail::to_nanoseconds(plan_.clock().now() - start_), nanoseconds::zero());
     } else {
       return nanoseconds::zero();
     }
@@ -251,6 +317,7 @@ class ScheduleCore {
   nanoseconds previous_wait_{};
   [[no_unique_address]] time_point start_{};
   [[no_unique_address]] typename Plan::random_type::state_type random_state_;
+  [[no_unique_address]] Stop stop_;
   bool active_;
   bool testing_ = false;  // testing mode, and then its attempt limit
   std::uint64_t testing_limit_ = 0;
@@ -311,8 +378,12 @@ class Schedule {
 
   // Carries out a retry decision with the clock policy.
   void wait(Decision decision) const { core_.wait(decision); }
-  // After a success: sinks hear of it if retries were needed.
+  // After a success: the budget gets its tokens back; sinks hear of it if retries were needed.
   void on_success() { core_.on_success(); }
+  // The call ends by cancellation: sinks hear gave_up with GiveUpReason::cancelled about `cause`.
+  Decision cancel(const Cause& cause) const { return core_.cancel(cause); }
+  // The time left until a stop::Timeout's deadline; none when no stop reads the clock (or in testing mode).
+  std::optional<nanoseconds> time_left() const { return core_.time_left(); }
 
  private:
   core core_;

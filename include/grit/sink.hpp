@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -195,9 +196,13 @@ class HookRegistry {
 
   void set(List hooks) {
     auto fresh = Shared<const List>::make(std::move(hooks));
-    std::lock_guard lock(mutex_);
-    hooks_ = std::move(fresh);
-    hook_delivery.store(hooks_->empty() ? nullptr : &deliver_to_hooks, std::memory_order_release);
+    {
+      std::lock_guard lock(mutex_);
+      std::swap(hooks_, fresh);
+      hook_delivery.store(hooks_->empty() ? nullptr : &deliver_to_hooks, std::memory_order_release);
+    }
+    // `fresh` now holds the old hooks: they are destroyed here, outside the lock, so that a hook whose destructor
+    // reads or sets the hooks does not deadlock.
   }
   // A snapshot: hooks set while it is being delivered apply from the next retry on.
   Shared<const List> get() const {
@@ -210,9 +215,12 @@ class HookRegistry {
   Shared<const List> hooks_;
 };
 
+// Never destroyed: a call made during static destruction (a global's destructor that retries, after hooks were set)
+// still finds it. Made in static storage rather than on the heap, so that nothing is reported as leaked.
 inline HookRegistry& hook_registry() {
-  static HookRegistry registry;
-  return registry;
+  alignas(HookRegistry) static unsigned char storage[sizeof(HookRegistry)];
+  static HookRegistry* const registry = ::new (static_cast<void*>(storage)) HookRegistry;
+  return *registry;
 }
 
 // Calls every hook; one that throws is skipped, the others still run.

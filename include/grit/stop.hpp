@@ -39,10 +39,12 @@
 namespace grit {
 
 enum class GiveUpReason : unsigned char {
-  attempts,  // the attempt limit was reached
-  timeout,   // the time budget was spent
-  stopped,   // a user-written stop policy said so
-  inactive,  // grit::set_active(false): one attempt only
+  attempts,   // the attempt limit was reached
+  timeout,    // the time budget was spent
+  stopped,    // a user-written stop policy said so
+  inactive,   // grit::set_active(false): one attempt only
+  cancelled,  // a stop was requested (a std::stop_token, an Asio cancellation) during the call
+  budget,     // the retry budget (budget.hpp) was spent: retrying would add load to a failing dependency
 };
 
 // The enumerator's name: "attempts", "timeout", ... (the `reason` of logs and metrics).
@@ -56,6 +58,10 @@ constexpr std::string_view to_string(GiveUpReason reason) noexcept {
       return "stopped";
     case GiveUpReason::inactive:
       return "inactive";
+    case GiveUpReason::cancelled:
+      return "cancelled";
+    case GiveUpReason::budget:
+      return "budget";
   }
   return "unknown";  // not an enumerator: a value cast from an integer
 }
@@ -154,7 +160,7 @@ class Timeout : public detail::StopDefaults<Timeout<D>> {
   constexpr Timeout() requires(!D.is_runtime) = default;
   template <class Rep, class Period>
   explicit Timeout(std::chrono::duration<Rep, Period> timeout) requires(D.is_runtime) {
-    budget_.set(timeout);
+    budget_.set(timeout, "grit::stop::Timeout", "timeout");
     if (budget_.get() <= nanoseconds::zero())
       detail::invalid_argument("grit::stop::Timeout", "timeout",
                                "must be > 0 (a zero timeout means no retries: use stop::Attempts<1>), got " +
@@ -164,7 +170,9 @@ class Timeout : public detail::StopDefaults<Timeout<D>> {
 
   constexpr nanoseconds timeout() const noexcept { return budget_.get(); }
   constexpr bool should_stop(const StopContext& c) const noexcept { return c.elapsed >= timeout(); }
-  constexpr nanoseconds time_left(const StopContext& c) const noexcept { return timeout() - c.elapsed; }
+  constexpr nanoseconds time_left(const StopContext& c) const noexcept {
+    return detail::saturating_sub(timeout(), c.elapsed);
+  }
 };
 
 // Retries without bound: the explicit opt-in, since a Retrying given no stop policy gets stamina's limits.
@@ -232,10 +240,11 @@ class AnyStops {
  public:
   static constexpr bool uses_clock = true;  // it may: whether it does is reads_clock(), known at run time
 
-  constexpr AnyStops(std::uint64_t limit, nanoseconds timeout, bool timeout_first) noexcept
-      : limit_(limit), timeout_(timeout), timeout_first_(timeout_first) {}
+  constexpr AnyStops(std::uint64_t limit, bool timed, nanoseconds timeout, bool timeout_first) noexcept
+      : limit_(limit), timeout_(timeout), timed_(timed), timeout_first_(timeout_first) {}
 
-  constexpr bool reads_clock() const noexcept { return timeout_ != nanoseconds::max(); }
+  // A flag, not a sentinel timeout: Timeout<nanoseconds::max()> is a timeout too.
+  constexpr bool reads_clock() const noexcept { return timed_; }
   constexpr std::uint64_t attempt_limit() const noexcept { return limit_; }
   // As the separate policies would answer: the reason of the first written among those that say stop.
   [[gnu::always_inline]] constexpr StopAnswer ask(const StopContext& c) const noexcept {
@@ -244,12 +253,14 @@ class AnyStops {
     if (by_attempts || by_time)
       return {true, by_attempts && !(timeout_first_ && by_time) ? GiveUpReason::attempts : GiveUpReason::timeout,
               nanoseconds::zero()};
-    return {false, GiveUpReason::stopped, reads_clock() ? timeout_ - c.elapsed : nanoseconds::max()};
+    return {false, GiveUpReason::stopped,
+            reads_clock() ? detail::saturating_sub(timeout_, c.elapsed) : nanoseconds::max()};
   }
 
  private:
   std::uint64_t limit_;
   nanoseconds timeout_;
+  bool timed_;
   bool timeout_first_;
 };
 
@@ -259,11 +270,12 @@ template <class... S>
   nanoseconds timeout = nanoseconds::max();
   bool attempts_seen = false;
   bool timeout_first = false;  // a Timeout is written before any Attempts
+  constexpr bool timed = (is_timeout<S> || ...);
   ((limit = std::min(limit, limit_of(s)), timeout = std::min(timeout, timeout_of(s)),
     timeout_first = timeout_first || (is_timeout<S> && !attempts_seen),
     attempts_seen = attempts_seen || is_attempts<S>),
    ...);
-  return {limit, timeout, timeout_first};
+  return {limit, timed, timeout, timeout_first};
 }
 
 // Stops that include a user-written one: each one asked in order, the first that says stop gives the reason.

@@ -4,8 +4,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace grit {
 
@@ -61,16 +64,55 @@ inline State set(bool enabled, Settings settings = {}) {
   return previous;
 }
 
-// Sets testing mode for a scope and restores the previous state when it ends; scopes nest.
-class Scope {
+namespace detail {
+// The open Scopes, in the order they were opened, and the state from before the first: scopes may overlap in any
+// order and any threads. Never destroyed, like the hook registry: a Scope in a global ends after static destruction.
+class Scopes {
  public:
-  explicit Scope(bool enabled = true, Settings settings = {}) : previous_(set(enabled, settings)) {}
-  ~Scope() { grit::detail::testing_word().store(detail::encode(previous_), std::memory_order_release); }
-  Scope(const Scope&) = delete;
-  Scope& operator=(const Scope&) = delete;
+  static Scopes& instance() {
+    alignas(Scopes) static unsigned char storage[sizeof(Scopes)];
+    static Scopes* const scopes = ::new (static_cast<void*>(storage)) Scopes;
+    return *scopes;
+  }
+  void open(const void* scope, State state) {
+    std::lock_guard lock(mutex_);
+    const State replaced = testing::set(state.enabled, state.settings);
+    if (open_.empty()) before_ = replaced;
+    open_.push_back({scope, state});
+  }
+  void close(const void* scope) noexcept {
+    std::lock_guard lock(mutex_);
+    for (auto it = open_.begin(); it != open_.end(); ++it)
+      if (it->scope == scope) {
+        open_.erase(it);
+        break;
+      }
+    // The scope opened last among those still open decides; when none is, the state from before the first.
+    const State now = open_.empty() ? before_ : open_.back().state;
+    grit::detail::testing_word().store(encode(now), std::memory_order_release);
+  }
 
  private:
-  State previous_;
+  struct Open {
+    const void* scope;
+    State state;
+  };
+  std::mutex mutex_;
+  std::vector<Open> open_;
+  State before_{};
+};
+}  // namespace detail
+
+// Sets testing mode for a scope. Scopes may overlap in any order and in any threads: while some are open, the one
+// opened last decides; the last one to end restores the state from before the first.
+class Scope {
+ public:
+  explicit Scope(bool enabled = true, Settings settings = {}) {
+    detail::Scopes::instance().open(this, {enabled, settings});
+  }
+  ~Scope() { detail::Scopes::instance().close(this); }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
 };
 
 }  // namespace testing

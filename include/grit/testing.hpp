@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <stop_token>
 #include <vector>
 
 #include "category.hpp"
@@ -33,6 +34,12 @@ class VirtualClock {
     std::lock_guard lock(time_->mutex);
     time_->now = grit::detail::saturating_add(time_->now, d);
     time_->sleeps.push_back(d);
+  }
+  // A wait that a stop ends at once: time does not move, and nothing is recorded, if a stop was requested.
+  bool sleep_for(nanoseconds d, const std::stop_token& token) const {
+    if (token.stop_requested()) return false;
+    sleep_for(d);
+    return true;
   }
   // Time passing for another reason, e.g. an attempt that takes 250 ms.
   template <class Rep, class Period>

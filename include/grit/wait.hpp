@@ -105,7 +105,8 @@ class Exponential {
                                    0) = default;
   template <class... A>
   requires(sizeof...(A) > 0) explicit Exponential(const A&... runtime_values) {
-    detail::bind_runtime(std::tie(initial_, max_, base_), runtime_values...);
+    detail::bind_runtime("grit::wait::Exponential", {"initial", "max", "base"}, std::tie(initial_, max_, base_),
+                         runtime_values...);
     if (initial().count() < 0)
       detail::invalid_argument("grit::wait::Exponential", "initial",
                                "must be >= 0, got " + detail::to_string(initial()));
@@ -142,7 +143,7 @@ class Fixed {
   constexpr Fixed() requires(!D.is_runtime) = default;
   template <class Rep, class Period>
   explicit Fixed(std::chrono::duration<Rep, Period> wait) requires(D.is_runtime) {
-    wait_.set(wait);
+    wait_.set(wait, "grit::wait::Fixed", "wait");
     if (wait_.get().count() < 0)
       detail::invalid_argument("grit::wait::Fixed", "wait", "must be >= 0, got " + detail::to_string(wait_.get()));
   }
@@ -174,7 +175,8 @@ class Linear {
                               0) = default;
   template <class... A>
   requires(sizeof...(A) > 0) explicit Linear(const A&... runtime_values) {
-    detail::bind_runtime(std::tie(initial_, step_, max_), runtime_values...);
+    detail::bind_runtime("grit::wait::Linear", {"initial", "step", "max"}, std::tie(initial_, step_, max_),
+                         runtime_values...);
     if (initial().count() < 0)
       detail::invalid_argument("grit::wait::Linear", "initial", "must be >= 0, got " + detail::to_string(initial()));
     if (step().count() < 0)

@@ -38,8 +38,10 @@
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <exception>
 #include <new>
 #include <optional>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 
@@ -156,6 +158,7 @@ template <class Core, class R>
 template <class Core, bool Passing>
 struct CallState {
   using core_type = Core;
+  static constexpr bool has_outer_clauses = Passing;
   Deferred<Core> schedule;
   Deferred<Decision> first_decision;
   [[no_unique_address]] PassingFlag<Passing> passing;
@@ -169,7 +172,42 @@ struct FirstState {
   typename core_t<Config>::start_point start;
   [[gnu::always_inline]] plan_t<Config> plan() const { return make_plan(config); }
   [[gnu::always_inline]] NameText name() const { return name_for<core_t<Config>>(config); }
+  // A first attempt that succeeds: a success event needs retries, so only the budget hears of it.
+  static constexpr bool acts_on_success = Config::budget_type::limits_retries;
+  [[gnu::always_inline]] void on_success() const noexcept {
+    if constexpr (acts_on_success) config.template policy<typename Config::budget_type>().on_success();
+  }
 };
+
+// Whether a returned value that no filter retries is a success (what a budget and a success event count): a value
+// without an error, or any value that is not expected-like.
+template <class R>
+[[gnu::always_inline]] inline bool is_success(const R& result) noexcept {
+  if constexpr (requires { result.has_value(); })
+    return static_cast<bool>(result.has_value());
+  else
+    return true;
+}
+
+// f(args...), then the success reported to `state` (the schedule, or the first attempt's state) if that does
+// anything. Only exceptions are failures here.
+template <class S, class F, class... A>
+[[gnu::always_inline]] inline attempt_result<F, A...> call_reporting_success(S& state, F& f, A&... args) {
+  using R = attempt_result<F, A...>;
+  if constexpr (!S::acts_on_success) {
+    return f(args...);
+  } else if constexpr (std::is_void_v<R>) {
+    f(args...);
+    state.on_success();
+  } else {
+    R result = f(args...);
+    state.on_success();
+    if constexpr (std::is_reference_v<R>)
+      return static_cast<R&&>(result);
+    else
+      return result;
+  }
+}
 
 // The driver comes in two modes. The first attempt (`First`) runs inline in the caller with nothing but the start
 // time; its catch clauses, on a retryable failure, make the schedule (out of line) and hand over to `retry_loop`,
@@ -179,13 +217,30 @@ struct FirstState {
 // same object): a cancellation, or one the filter refuses, leaves at once; a give-up sets `passing` so that outer
 // clauses let it through. `LeavesLoop`: a refusal also sets it, for the retry loop's outermost clause (the first
 // attempt's clauses are not the retry loop's, and must not catch it again).
+// An exception from grit's own steps inside the catch clauses (a filter's predicate, the clock's wait) is not an
+// attempt's failure: it leaves the call at once, unclassified, past every outer clause (which `passing` tells).
+#define GRIT_DETAIL_LEAVING_ON_THROW(call, ...)                                 \
+  do {                                                                          \
+    if constexpr (std::remove_reference_t<decltype(call)>::has_outer_clauses) { \
+      try {                                                                     \
+        __VA_ARGS__;                                                            \
+      } catch (...) {                                                           \
+        (call).passing.set();                                                   \
+        throw;                                                                  \
+      }                                                                         \
+    } else {                                                                    \
+      __VA_ARGS__;                                                              \
+    }                                                                           \
+  } while (false)
+
 template <bool LeavesLoop, class Filter, class Call, class E>
 [[gnu::always_inline]] inline Verdict verdict_or_rethrow(const Filter& filter, Call& call, const E& e) {
   if (detail::is_cancellation_of(e)) {
     call.passing.set();
     throw;
   }
-  const Verdict verdict = filter.classify(e);
+  Verdict verdict = Verdict::give_up();
+  GRIT_DETAIL_LEAVING_ON_THROW(call, verdict = filter.classify(e));
   if (!verdict.retries()) {
     if constexpr (LeavesLoop) call.passing.set();
     throw;  // an outer clause may still want it
@@ -242,15 +297,22 @@ template <bool First, class S, class Call, class F, class... A>
   using R = attempt_result<F, A...>;
   using Core = typename Call::core_type;
   if constexpr (!Core::inspects_results) {
-    return f(args...);
+    return call_reporting_success(state, f, args...);
   } else if constexpr (First) {
     R result = f(args...);
     // The hand-written loop's test: a value without an error returns at once, before any verdict is made.
     if constexpr (errors_only<typename Core::result_filters>) {
-      if (result.has_value()) return result;
+      if (result.has_value()) {
+        state.on_success();
+        return result;
+      }
     }
-    const Verdict verdict = result_verdict(typename Core::result_filters{}, state.config, result);
-    if (!verdict.retries()) return result;
+    Verdict verdict = Verdict::give_up();
+    GRIT_DETAIL_LEAVING_ON_THROW(call, verdict = result_verdict(typename Core::result_filters{}, state.config, result));
+    if (!verdict.retries()) {
+      if (detail::is_success(result)) state.on_success();
+      return result;
+    }
     // Handed over by value: the success path never takes the result's address, so it can stay in registers.
     return first_failed_result<std::remove_cvref_t<decltype(state.config)>, Call, R>(
         state.config, state.start, call, verdict, static_cast<R&&>(result), f, args...);
@@ -260,14 +322,21 @@ template <bool First, class S, class Call, class F, class... A>
       {
         R result = f(args...);
         if constexpr (errors_only<typename Core::result_filters>) {
-          if (result.has_value()) return result;
+          if (result.has_value()) {
+            state.on_success();
+            return result;
+          }
         }
-        const Verdict verdict = state.classify_result(result);
-        if (!verdict.retries()) return result;
+        Verdict verdict = Verdict::give_up();
+        GRIT_DETAIL_LEAVING_ON_THROW(call, verdict = state.classify_result(result));
+        if (!verdict.retries()) {
+          if (detail::is_success(result)) state.on_success();
+          return result;
+        }
         next = state.decide(verdict, value_cause<Core>(result));
         if (!next) return result;  // the same value, unchanged
       }                            // the discarded result is destroyed before the wait
-      state.wait(next);
+      GRIT_DETAIL_LEAVING_ON_THROW(call, state.wait(next));
     }
   }
 }
@@ -310,8 +379,6 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     try {
       if constexpr (sizeof...(Outer) > 0)
         return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
-      else if constexpr (!Core::inspects_results)
-        return f(args...);
       else
         return attempt_inspecting<First>(state, call, f, args...);
     } catch (const typename Level::exception& e) {
@@ -326,7 +393,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     // The first attempt hands over to the retry loop, out of line, so that the caller's success path carries none
     // of it; the loop waits and tries again.
     if constexpr (!First) {
-      state.wait(next);
+      GRIT_DETAIL_LEAVING_ON_THROW(call, state.wait(next));
     } else if constexpr (Core::inspects_results || std::is_same_v<std::remove_const_t<F>, Erased<R>>) {
       return retry_loop(call, call.first_decision.get(), f, args...);
     } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
@@ -348,24 +415,12 @@ template <class Call, class F, class... A>
   return retry_with(schedule, call, next, f, args...);
 }
 
+// Every success is reported where it happens (attempt_inspecting): a value returned here may be a give-up.
 template <class Core, class Call, class F, class... A>
 [[gnu::always_inline]] inline attempt_result<F, A...> retry_with(Core& schedule, Call& call, Decision next, F& f,
                                                                  A&... args) {
-  using R = attempt_result<F, A...>;
   schedule.wait(next);
-  if constexpr (!Core::notifies_success) {
-    return attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
-  } else if constexpr (std::is_void_v<R>) {
-    attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
-    schedule.on_success();
-  } else {
-    R result = attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
-    schedule.on_success();
-    if constexpr (std::is_reference_v<R>)
-      return static_cast<R&&>(result);
-    else
-      return result;
-  }
+  return attempt_catching<false, true>(catch_clauses<Call>{}, schedule, call, f, args...);
 }
 
 // The entry: one call of f(args...) with a Retrying. Only a function with two catch clauses or more, or with both
@@ -380,4 +435,113 @@ template <class Config, class F, class... A>
   return attempt_catching<true, true>(catch_clauses<decltype(call)>{}, first, call, f, args...);
 }
 
+// --- The call operator with a std::stop_token -------------------------------------------------------------------
+// The same decisions from the same schedule, with two differences: a stop requested during a wait ends it at once,
+// and one seen after a failure ends the call without a wait; either way the caller gets the last failure unchanged
+// and the sinks hear GiveUpReason::cancelled. Laid out plainly, not like retry_call: such a call waits on real time,
+// where a few instructions are nothing; but its success path, like retry_call's, reads no token and no switch.
+
+// f(token, args...) when f takes the token first (the std::jthread convention), else f(args...).
+template <class F, class... A>
+[[gnu::always_inline]] inline decltype(auto) call_with_token(F& f, const std::stop_token& token, A&... args) {
+  if constexpr (std::is_invocable_v<F&, const std::stop_token&, A&...>)
+    return f(token, args...);
+  else
+    return f(args...);
+}
+template <class F, class... A>
+using stoppable_result = decltype(detail::call_with_token(std::declval<F&>(), std::declval<const std::stop_token&>(),
+                                                          std::declval<A&>()...));
+
+// A returned value kept across a wait (a reference as a pointer): the failure the caller gets if a stop ends it.
+template <class R>
+struct Kept {
+  std::optional<R> value;
+  void keep(R&& r) { value.emplace(static_cast<R&&>(r)); }
+  R& get() noexcept { return *value; }
+  R take() { return static_cast<R&&>(*value); }
+};
+template <class R>
+struct Kept<R&> {
+  R* value = nullptr;
+  void keep(R& r) noexcept { value = &r; }
+  R& get() noexcept { return *value; }
+  R& take() noexcept { return *value; }
+};
+template <>
+struct Kept<void> {};
+
+template <class Config, class F, class... A>
+stoppable_result<F, A...> retry_call_until_stopped(const Config& config, const std::stop_token& token, F& f,
+                                                   A&... args) {
+  using Core = ScheduleCore<plan_t<Config>, StopTokenRef>;
+  using R = stoppable_result<F, A...>;
+  const typename Core::start_point start = start_of_call(config);
+  std::optional<Core> schedule;  // made when the first attempt fails
+  const auto failed = [&]() -> Core& {
+    if (!schedule) schedule.emplace(make_plan(config), name_for<Core>(config), start, StopTokenRef{&token});
+    return *schedule;
+  };
+  const auto succeeded = [&] {
+    if (schedule)
+      schedule->on_success();
+    else if constexpr (Config::budget_type::limits_retries)
+      config.template policy<typename Config::budget_type>().on_success();
+  };
+  for (;;) {
+    Decision next;
+    std::exception_ptr failure;  // the failed attempt's exception, kept while its wait runs
+    [[maybe_unused]] Kept<R> kept;
+    try {
+      if constexpr (Core::inspects_results) {
+        kept.keep(call_with_token(f, token, args...));
+      } else if constexpr (std::is_void_v<R>) {
+        call_with_token(f, token, args...);
+        succeeded();
+        return;
+      } else {
+        R result = call_with_token(f, token, args...);
+        succeeded();
+        if constexpr (std::is_reference_v<R>)
+          return static_cast<R&&>(result);
+        else
+          return result;
+      }
+    } catch (...) {
+      next = failed().on_exception();
+      if (!next) throw;  // not retried, or given up: the same exception object
+      failure = std::current_exception();
+    }
+    if constexpr (Core::inspects_results) {
+      if (!failure) {  // outside the try block: a result predicate's exception leaves the call at once
+        const Verdict verdict = result_verdict(typename Core::result_filters{}, config, kept.get());
+        if (!verdict.retries()) {
+          if (detail::is_success(kept.get())) succeeded();
+          return kept.take();
+        }
+        next = failed().decide(verdict, value_cause<Core>(kept.get()));
+        if (!next) return kept.take();  // the same value, unchanged
+      }
+    }
+    if (schedule->wait_unless_stopped(next, token)) continue;
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        schedule->cancel(exception_cause<Core>(e));
+        throw;  // the same exception object
+      } catch (...) {
+        schedule->cancel(Cause{});
+        throw;
+      }
+    }
+    if constexpr (Core::inspects_results) {
+      schedule->cancel(value_cause<Core>(kept.get()));
+      return kept.take();
+    }
+  }
+}
+
 }  // namespace grit::detail
+
+#undef GRIT_DETAIL_LEAVING_ON_THROW

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "../values.hpp"
+#include "arithmetic.hpp"
 
 namespace grit::detail {
 
@@ -29,7 +30,8 @@ struct Param<V, true> {
   nanoseconds value{};
   constexpr nanoseconds get() const { return value; }
   template <class Rep, class Period>
-  void set(std::chrono::duration<Rep, Period> d) {
+  void set(std::chrono::duration<Rep, Period> d, const char* policy, const char* parameter) {
+    if (is_nan(d)) invalid_argument(policy, parameter, "must be a number of seconds, got NaN");
     value = to_nanoseconds(d);
   }
 };
@@ -45,7 +47,7 @@ struct Param<V, true> {
   std::int64_t value{};
   constexpr std::int64_t get() const { return value; }
   template <std::integral T>
-  void set(T n) {
+  void set(T n, const char* = nullptr, const char* = nullptr) {
     if (std::cmp_greater(n, std::numeric_limits<std::int64_t>::max()))
       value = std::numeric_limits<std::int64_t>::max();
     else
@@ -63,7 +65,7 @@ struct Param<V, true> {
   static constexpr bool is_runtime = true;
   double value{};
   constexpr double get() const { return value; }
-  void set(double f) { value = f; }
+  void set(double f, const char* = nullptr, const char* = nullptr) { value = f; }
 };
 
 template <class... P>
@@ -79,9 +81,10 @@ inline constexpr std::size_t runtime_rank = [] {
 }();
 
 // Gives the run-time arguments, in order, to the run-time parameters, in order:
-// `Exponential<runtime, 5s, runtime>{100ms, 1.5}` sets Initial then Base.
+// `Exponential<runtime, 5s, runtime>{100ms, 1.5}` sets Initial then Base. `names`: each parameter's, for errors.
 template <class... P, class... A>
-void bind_runtime(std::tuple<P&...> params, const A&... args) {
+void bind_runtime(const char* policy, const char* const (&names)[sizeof...(P)], std::tuple<P&...> params,
+                  const A&... args) {
   if constexpr (sizeof...(A) != runtime_count<P...>) {
     static_assert(sizeof...(A) == runtime_count<P...>,
                   "grit: give the constructor exactly one value for each parameter written as grit::runtime, in order");
@@ -90,7 +93,8 @@ void bind_runtime(std::tuple<P&...> params, const A&... args) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (
           [&] {
-            if constexpr (P::is_runtime) std::get<I>(params).set(std::get<runtime_rank<I, P...>>(values));
+            if constexpr (P::is_runtime)
+              std::get<I>(params).set(std::get<runtime_rank<I, P...>>(values), policy, names[I]);
           }(),
           ...);
     }

@@ -25,14 +25,15 @@ struct Slots<std::index_sequence<I...>, boost::mp11::mp_list<P...>> : slot_t<I, 
 };
 
 // The policies of a plan, in a fixed order: the filters, the stops (one object), the wait, the jitter, the random
-// policy, the sinks, the clock.
-template <class Filters, class Stops, class Wait, class Jitter, class Random, class Sinks, class Clock>
+// policy, the budget, the sinks, the clock. (The attempt policy is not the schedule's: the driver that can cancel an
+// attempt reads it from the Retrying.)
+template <class Filters, class Stops, class Wait, class Jitter, class Random, class Budget, class Sinks, class Clock>
 class Plan {
-  using policies = boost::mp11::mp_append<Filters, boost::mp11::mp_list<Stops, Wait, Jitter, Random>, Sinks,
+  using policies = boost::mp11::mp_append<Filters, boost::mp11::mp_list<Stops, Wait, Jitter, Random, Budget>, Sinks,
                                           boost::mp11::mp_list<Clock>>;
   using slots = Slots<std::make_index_sequence<boost::mp11::mp_size<policies>::value>, policies>;
   static constexpr std::size_t stops_index = boost::mp11::mp_size<Filters>::value;
-  static constexpr std::size_t sinks_index = stops_index + 4;
+  static constexpr std::size_t sinks_index = stops_index + 5;
 
   template <std::size_t I>
   [[gnu::always_inline]] constexpr const boost::mp11::mp_at_c<policies, I>& get() const noexcept {
@@ -45,6 +46,7 @@ class Plan {
   using wait_type = Wait;
   using jitter_type = Jitter;
   using random_type = Random;
+  using budget_type = Budget;
   using sink_types = Sinks;
   using clock_type = Clock;
 
@@ -61,6 +63,7 @@ class Plan {
   [[gnu::always_inline]] const Wait& wait() const noexcept { return get<stops_index + 1>(); }
   [[gnu::always_inline]] const Jitter& jitter() const noexcept { return get<stops_index + 2>(); }
   [[gnu::always_inline]] const Random& random() const noexcept { return get<stops_index + 3>(); }
+  [[gnu::always_inline]] const Budget& budget() const noexcept { return get<stops_index + 4>(); }
   template <std::size_t K>
   [[gnu::always_inline]] const boost::mp11::mp_at_c<Sinks, K>& sink() const noexcept {
     return get<sinks_index + K>();
@@ -77,7 +80,8 @@ template <class Config>
 using plan_t =
     Plan<typename Config::filter_types, boost::mp11::mp_rename<typename Config::stop_types, stops_form>,
          twin_t<typename Config::wait_type>, twin_t<typename Config::jitter_type>, twin_t<typename Config::random_type>,
-         boost::mp11::mp_transform<twin_t, typename Config::sink_types>, twin_t<typename Config::clock_type>>;
+         twin_t<typename Config::budget_type>, boost::mp11::mp_transform<twin_t, typename Config::sink_types>,
+         twin_t<typename Config::clock_type>>;
 
 // Whether the plan of a Retrying is known at compile time: every policy it holds is empty (stateless), so the
 // Retrying's own objects and default-made ones behave alike. The plan is then a constant, not code.
@@ -89,7 +93,8 @@ template <class Config, class... F, class... S, class... K>
 constexpr bool constant_plan_of(boost::mp11::mp_list<F...>, boost::mp11::mp_list<S...>, boost::mp11::mp_list<K...>) {
   return (ConstantPolicy<F> && ...) && (ConstantPolicy<S> && ...) && (ConstantPolicy<K> && ...) &&
          ConstantPolicy<typename Config::wait_type> && ConstantPolicy<typename Config::jitter_type> &&
-         ConstantPolicy<typename Config::random_type> && ConstantPolicy<typename Config::clock_type>;
+         ConstantPolicy<typename Config::random_type> && ConstantPolicy<typename Config::budget_type> &&
+         ConstantPolicy<typename Config::clock_type>;
 }
 template <class Config>
 inline constexpr bool constant_plan = constant_plan_of<Config>(typename Config::filter_types{},
@@ -119,6 +124,7 @@ template <class Config, class Source, class... F, class... S, class... K>
                         twin_of(source.template get<typename Config::wait_type>()),
                         twin_of(source.template get<typename Config::jitter_type>()),
                         twin_of(source.template get<typename Config::random_type>()),
+                        twin_of(source.template get<typename Config::budget_type>()),
                         twin_of(source.template get<K>())...,
                         twin_of(source.template get<typename Config::clock_type>()));
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../attempt.hpp"
+#include "../budget.hpp"
 #include "../clock.hpp"
 #include "../filter.hpp"
 #include "../jitter.hpp"
@@ -29,6 +31,8 @@ using default_jitter = jitter::Additive<>;
 using default_sinks = boost::mp11::mp_list<sink::Hooks>;
 using default_random = random::ThreadLocal;
 using default_clock = clock::Steady;
+using default_attempt = attempt::Unlimited;
+using default_budget = budget::None;
 
 template <class T>
 using satisfies_filter = boost::mp11::mp_bool<FilterPolicy<T>>;
@@ -57,6 +61,10 @@ struct Resolved {
   using random = single_or<randoms, default_random>;
   using clocks = of_category<category::clock, given>;
   using clock = single_or<clocks, default_clock>;
+  using attempts = of_category<category::attempt, given>;
+  using attempt = single_or<attempts, default_attempt>;
+  using budgets = of_category<category::budget, given>;
+  using budget = single_or<budgets, default_budget>;
   using names = of_category<category::name, given>;
   using name = single_or<names, CallSiteName>;
   using given_sinks = of_category<category::sink, given>;
@@ -68,11 +76,12 @@ struct Resolved {
   // use of it in Retrying would be one more error after the grit: one.
   static_assert([] {
     if constexpr (!(is_policy<Policies> && ...))
-      static_assert((is_policy<Policies> && ...),
-                    "grit: every argument of Retrying must be a policy: a filter (RetryOn, RetryIf, RetryOnError, "
-                    "RetryOnResult), grit::stop::*, grit::wait::*, grit::jitter::*, grit::random::*, grit::sink::*, "
-                    "a clock or grit::Name; a policy of your own declares its category with "
-                    "`using grit_category = grit::category::<name>;` (category.hpp)");
+      static_assert(
+          (is_policy<Policies> && ...),
+          "grit: every argument of Retrying must be a policy: a filter (RetryOn, RetryIf, RetryOnError, "
+          "RetryOnResult), grit::stop::*, grit::wait::*, grit::jitter::*, grit::random::*, grit::sink::*, "
+          "grit::attempt::*, grit::budget::*, a clock or grit::Name; a policy of your own declares its category with "
+          "`using grit_category = grit::category::<name>;` (category.hpp)");
     else if constexpr (!all_distinct<Policies...>)
       static_assert(all_distinct<Policies...>, "grit: the same policy is given twice to Retrying; remove one of them");
     else if constexpr (boost::mp11::mp_empty<filters>::value)
@@ -91,6 +100,13 @@ struct Resolved {
     else if constexpr (boost::mp11::mp_size<clocks>::value > 1)
       static_assert(boost::mp11::mp_size<clocks>::value <= 1,
                     "grit: a Retrying takes one clock policy; keep one of them");
+    else if constexpr (boost::mp11::mp_size<attempts>::value > 1)
+      static_assert(boost::mp11::mp_size<attempts>::value <= 1,
+                    "grit: a Retrying takes one attempt policy; keep one of the grit::attempt::*");
+    else if constexpr (boost::mp11::mp_size<budgets>::value > 1)
+      static_assert(boost::mp11::mp_size<budgets>::value <= 1,
+                    "grit: a Retrying takes one budget policy; keep one of the grit::budget::* (several Retrying "
+                    "types may share one bucket)");
     else if constexpr (boost::mp11::mp_size<names>::value > 1)
       static_assert(boost::mp11::mp_size<names>::value <= 1, "grit: a Retrying takes one grit::Name; keep one of them");
     else if constexpr (boost::mp11::mp_contains<given_sinks, sink::None>::value &&
@@ -117,6 +133,13 @@ struct Resolved {
     else if constexpr (!ClockPolicy<clock>)
       static_assert(ClockPolicy<clock>,
                     "grit: the clock policy does not satisfy grit::ClockPolicy (now, sleep_for, is_steady)");
+    else if constexpr (!AttemptPolicy<attempt>)
+      static_assert(AttemptPolicy<attempt>,
+                    "grit: the attempt policy does not satisfy grit::AttemptPolicy (limits_attempts, timeout())");
+    else if constexpr (!BudgetPolicy<budget>)
+      static_assert(BudgetPolicy<budget>,
+                    "grit: the budget policy does not satisfy grit::BudgetPolicy "
+                    "(limits_retries, allows_retry(), noexcept on_failure() and on_success())");
     else if constexpr (!boost::mp11::mp_all_of<sinks, satisfies_sink>::value)
       static_assert(boost::mp11::mp_all_of<sinks, satisfies_sink>::value,
                     "grit: a type in the sink category does not satisfy grit::SinkPolicy; derive it from "
