@@ -66,7 +66,7 @@ if(NOT TARGET grit_boost_asio)
     add_library(grit_boost_asio INTERFACE)
     add_library(grit::boost_asio ALIAS grit_boost_asio)
     # Before /usr/include (Boost 1.74): its include directory comes first; its Mp11 serves the core as well.
-    target_include_directories(grit_boost_asio BEFORE INTERFACE ${GRIT_BOOST181_INCLUDE_DIR})
+    target_include_directories(grit_boost_asio SYSTEM BEFORE INTERFACE ${GRIT_BOOST181_INCLUDE_DIR})
     target_include_directories(grit_boost_asio INTERFACE $<BUILD_INTERFACE:${CMAKE_CURRENT_LIST_DIR}/../include>)
     target_compile_features(grit_boost_asio INTERFACE cxx_std_20)
     target_compile_definitions(grit_boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)

@@ -50,6 +50,8 @@ struct Recording {
   using wait_type = typename Config::wait_type;
   using jitter_type = typename Config::jitter_type;
   using random_type = typename Config::random_type;
+  using budget_type = typename Config::budget_type;
+  using attempt_type = typename Config::attempt_type;
   using sink_types = boost::mp11::mp_push_back<typename Config::sink_types, GiveUpRecorder>;
   using clock_type = typename Config::clock_type;
   using name_type = typename Config::name_type;
@@ -80,20 +82,8 @@ class CallSchedule {
   core_type& core() noexcept { return core_; }
   const core_type& core() const noexcept { return core_; }
   const GiveUpNote& note() const noexcept { return note_; }
-  void note_cancelled() noexcept {
-    note_.heard = true;
-    note_.reason = cancelled_reason;
-  }
-
-  // GiveUpReason::cancelled, spelt so that this header compiles with or without it (grit's core gains it with the
-  // async drivers; contract v2 lists it fifth).
-  static constexpr GiveUpReason cancelled_reason = static_cast<GiveUpReason>(4);
-
   // The call ends by cancellation: the sinks hear gave_up(cancelled) with the last failure.
-  void cancel(const Cause& cause) {
-    if constexpr (requires { core_.cancel(cause); }) core_.cancel(cause);
-    note_cancelled();
-  }
+  void cancel(const Cause& cause) { core_.cancel(cause); }
 
  private:
   Config config_;

@@ -254,12 +254,52 @@ class RetryOp {
   using Schedule = CallSchedule<Config>;
   using start_point = typename Schedule::start_point;
 
-  // What lives at a fixed address from the first retryable failure on.
+  // attempt::Timeout: the attempt runs with a cancellation slot of the call's own, which the alarm (a timer at the
+  // attempt's deadline) and the caller's cancellations (forwarded) emit on. The alarm's handler may run after the
+  // operation has ended, so what it touches is shared with it.
+  static constexpr bool timed_attempts = Config::attempt_type::limits_attempts;
+  struct Gate {
+    std::uint64_t generation = 0;
+    bool running = false;
+    bool timed_out = false;
+    net::cancellation_signal signal;
+  };
+  struct Alarm {
+    std::shared_ptr<Gate> gate;
+    std::uint64_t generation;
+    void operator()(const error_code& ec) const {
+      if (!ec && gate->running && gate->generation == generation) {
+        gate->timed_out = true;
+        gate->signal.emit(net::cancellation_type::terminal);
+      }
+    }
+  };
+  struct Watch {
+    Timer timer;
+    std::shared_ptr<Gate> gate;
+  };
+  struct NoWatch {
+    template <class... A>
+    explicit NoWatch(A&&...) noexcept {}
+  };
+  using watch_type = std::conditional_t<timed_attempts, Watch, NoWatch>;
+
+  // What lives at a fixed address from the first retryable failure on (with attempt::Timeout: from the start).
   struct Block {
     Schedule schedule;
     Timer timer;
     std::optional<args_tuple> last;  // the last failed completion, during a wait
-    Block(const Config& config, start_point start, const Executor& ex) : schedule(config, start), timer(ex) {}
+    watch_type watch;
+    template <class Alloc>
+    Block(const Config& config, start_point start, const Executor& ex, const Alloc& alloc)
+        : schedule(config, start), timer(ex), watch(make_watch(ex, alloc)) {}
+    template <class Alloc>
+    static watch_type make_watch(const Executor& ex, const Alloc& alloc) {
+      if constexpr (timed_attempts)
+        return Watch{Timer(ex), std::allocate_shared<Gate>(alloc)};
+      else
+        return NoWatch{ex, alloc};
+    }
   };
 
   enum class Step { succeed, deliver, retry, refused };
@@ -277,6 +317,7 @@ class RetryOp {
         allocation_(std::exchange(other.allocation_, nullptr)),
         release_(other.release_),
         waiting_(other.waiting_),
+        last_timed_out_(other.last_timed_out_),
         outcome_(other.outcome_),
         wait_(other.wait_) {}
   RetryOp(const RetryOp&) = delete;
@@ -305,12 +346,38 @@ class RetryOp {
  private:
   template <class Self>
   void start_attempt(Self& self) {
-    if constexpr (takes_attempt<Fn>) {
+    if constexpr (timed_attempts) {
+      Schedule& s = schedule(self);
+      Gate& gate = *block_->watch.gate;
+      ++gate.generation;
+      gate.running = true;
+      gate.timed_out = false;
+      // The deadline: the attempt's own, never later than a stop::Timeout's.
+      nanoseconds deadline = config_.template policy<typename Config::attempt_type>().timeout();
+      if (const auto left = grit::detail::async::time_left(config_, start_)) deadline = std::min(deadline, *left);
+      block_->watch.timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(deadline));
+      block_->watch.timer.async_wait(net::bind_executor(self.get_executor(), Alarm{block_->watch.gate, gate.generation}));
+      // The caller's cancellations go on to the attempt (composed_op clears this slot at every step).
+      self.get_cancellation_state().slot().assign([&gate](net::cancellation_type type) { gate.signal.emit(type); });
+      auto token = net::bind_cancellation_slot(gate.signal.slot(), std::move(self));
+      if constexpr (takes_attempt<Fn>)
+        fn_(Attempt{s.core().attempt(), deadline}, std::move(token));
+      else
+        fn_(std::move(token));
+    } else if constexpr (takes_attempt<Fn>) {
       const std::uint64_t number = block_ ? block_->schedule.core().attempt() : 1;
       fn_(Attempt{number, grit::detail::async::time_left(config_, start_)}, std::move(self));
     } else {
       fn_(std::move(self));
     }
+  }
+
+  // Whether a completion is a failure, as far as an attempt's timeout goes.
+  static bool failed(const args_tuple& done) noexcept {
+    if constexpr (comp::kind == Kind::values)
+      return true;
+    else
+      return static_cast<bool>(std::get<0>(done));
   }
 
   bool cancelled_now(auto& self) const noexcept {
@@ -326,7 +393,7 @@ class RetryOp {
       Alloc alloc(self.get_allocator());
       Whole* whole = std::allocator_traits<Alloc>::allocate(alloc, 1);
       try {
-        ::new (static_cast<void*>(whole)) Whole(self.get_allocator(), config_, start_, ex_);
+        ::new (static_cast<void*>(whole)) Whole(self.get_allocator(), config_, start_, ex_, self.get_allocator());
       } catch (...) {
         std::allocator_traits<Alloc>::deallocate(alloc, whole, 1);
         throw;
@@ -364,7 +431,7 @@ class RetryOp {
       wait_ = next.wait();
       return Step::retry;
     }
-    outcome_ = s.note().heard && s.note().reason == Schedule::cancelled_reason ? Outcome::cancelled : Outcome::gave_up;
+    outcome_ = s.note().heard && s.note().reason == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
     return Step::deliver;
   }
 
@@ -380,6 +447,16 @@ class RetryOp {
   template <class Self>
   Step classify(Self& self, const args_tuple& done) {
     const bool cancelled = cancelled_now(self);
+    if constexpr (timed_attempts) {
+      Gate& gate = *block_->watch.gate;
+      gate.running = false;
+      block_->watch.timer.cancel();
+      last_timed_out_ = gate.timed_out;
+      if (gate.timed_out && !cancelled && failed(done)) {
+        const AttemptTimedOut timed_out;
+        return decide(self, Verdict::retry(), Cause::of_exception(timed_out), false);
+      }
+    }
     if constexpr (comp::kind == Kind::errors) {
       const auto& e = std::get<0>(done);
       if (!e) return classify_values<1>(self, done, cancelled);
@@ -476,10 +553,11 @@ class RetryOp {
     if (!report_) return;
     Report& r = *report_;
     r.outcome = outcome_;
+    r.last_attempt_timed_out = last_timed_out_;
     r.attempts = block_ ? block_->schedule.core().attempt() : 1;
     r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
     if (outcome_ == Outcome::cancelled)
-      r.reason = Schedule::cancelled_reason;
+      r.reason = GiveUpReason::cancelled;
     else if (block_ && block_->schedule.note().heard)
       r.reason = block_->schedule.note().reason;
     if constexpr (comp::kind == Kind::errors) {
@@ -511,6 +589,7 @@ class RetryOp {
   void* allocation_ = nullptr;
   void (*release_)(void*) noexcept = nullptr;
   bool waiting_ = false;
+  bool last_timed_out_ = false;
   Outcome outcome_ = Outcome::succeeded;
   nanoseconds wait_{};
 };
@@ -594,6 +673,11 @@ using co_executor_t = typename awaited<co_attempt_t<F>>::executor;
 // retried). On giving up, the same exception object is rethrown. The waits honour the coroutine's cancellation
 // state: cancelled during a wait, co_retry throws system_error(operation_aborted) and the sinks hear
 // gave_up(cancelled) with the last failure; cancelled during an attempt, the attempt's exception passes through.
+// (GCC 12 warns -Wsubobject-linkage when a coroutine frame holds a lambda's type; nothing is shared across units.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
 template <class Config, class F>
 auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, detail::co_executor_t<F>> {
   static_assert(grit::detail::is_retrying<Config>::value, "grit: co_retry's first argument must be a grit::Retrying<...>");
@@ -664,6 +748,9 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
     }
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif  // GRIT_ASIO_CO_AWAIT
 
 }  // namespace grit::GRIT_ASIO_NS
