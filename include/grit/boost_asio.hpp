@@ -8,7 +8,8 @@
 #include <boost/asio/version.hpp>
 
 #if !defined(BOOST_ASIO_VERSION) || BOOST_ASIO_VERSION < 102600
-#error "grit: grit/boost_asio.hpp needs Boost.Asio 1.81 or later (Asio 1.26); Debian 12's default Boost 1.74 is too old: see tools/get-boost181.sh"
+#error \
+    "grit: grit/boost_asio.hpp needs Boost.Asio 1.81 or later (Asio 1.26); Debian 12's default Boost 1.74 is too old: see tools/get-boost181.sh"
 #endif
 
 #include <boost/asio/associated_allocator.hpp>

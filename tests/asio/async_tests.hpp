@@ -92,7 +92,7 @@ struct FakeOp {
     timer.reset();
     const bool aborted = ec == aborted_code();
     if constexpr (S == Sig::errors) {
-      const ec_t out = aborted                             ? aborted_code()
+      const ec_t out = aborted                            ? aborted_code()
                        : step.result == Result::transient ? transient_code()
                        : step.result == Result::fatal     ? fatal_code()
                                                           : ec_t();
@@ -114,8 +114,9 @@ struct FakeOp {
 };
 
 template <Sig S>
-using signature_t = std::conditional_t<S == Sig::errors, void(ec_t, int),
-                                       std::conditional_t<S == Sig::exceptions, void(std::exception_ptr, int), void(int)>>;
+using signature_t =
+    std::conditional_t<S == Sig::errors, void(ec_t, int),
+                       std::conditional_t<S == Sig::exceptions, void(std::exception_ptr, int), void(int)>>;
 
 template <Sig S>
 struct Script {
@@ -136,9 +137,9 @@ struct Script {
 
 // The filter for each signature kind.
 template <Sig S>
-using filter_t = std::conditional_t<S == Sig::errors, grit::RetryOnError<IsTransientCode>,
-                                    std::conditional_t<S == Sig::exceptions, grit::RetryOn<Transient>,
-                                                       grit::RetryOnResult<Negative>>>;
+using filter_t = std::conditional_t<
+    S == Sig::errors, grit::RetryOnError<IsTransientCode>,
+    std::conditional_t<S == Sig::exceptions, grit::RetryOn<Transient>, grit::RetryOnResult<Negative>>>;
 
 template <Sig S>
 Delivered& record(Delivered& d) {
@@ -244,7 +245,7 @@ struct CancelAt {
 
 template <Sig S, Token T, class R>
 RunResult run_case(const R& retry, std::vector<Step> steps, std::optional<CancelAt> cancel = {},
-             Script<S>* out = nullptr) {
+                   Script<S>* out = nullptr) {
   VClock::reset();
   net::io_context io;
   Script<S> local{&io, std::move(steps)};
@@ -275,18 +276,18 @@ class GRIT_TEST_SUITE : public ::testing::Test {};
 
 template <Sig S, Token T>
 using case_t = std::pair<std::integral_constant<Sig, S>, std::integral_constant<Token, T>>;
-using Cases = ::testing::Types<
-    case_t<Sig::errors, Token::callback>, case_t<Sig::errors, Token::future>, case_t<Sig::errors, Token::deferred>,
-    case_t<Sig::errors, Token::detached>, case_t<Sig::exceptions, Token::callback>,
-    case_t<Sig::exceptions, Token::future>, case_t<Sig::exceptions, Token::deferred>,
-    case_t<Sig::exceptions, Token::detached>, case_t<Sig::values, Token::callback>,
-    case_t<Sig::values, Token::future>, case_t<Sig::values, Token::deferred>, case_t<Sig::values, Token::detached>
+using Cases = ::testing::Types<case_t<Sig::errors, Token::callback>, case_t<Sig::errors, Token::future>,
+                               case_t<Sig::errors, Token::deferred>, case_t<Sig::errors, Token::detached>,
+                               case_t<Sig::exceptions, Token::callback>, case_t<Sig::exceptions, Token::future>,
+                               case_t<Sig::exceptions, Token::deferred>, case_t<Sig::exceptions, Token::detached>,
+                               case_t<Sig::values, Token::callback>, case_t<Sig::values, Token::future>,
+                               case_t<Sig::values, Token::deferred>, case_t<Sig::values, Token::detached>
 #if defined(GRIT_TEST_CO_AWAIT)
-    ,
-    case_t<Sig::errors, Token::awaitable>, case_t<Sig::exceptions, Token::awaitable>,
-    case_t<Sig::values, Token::awaitable>
+                               ,
+                               case_t<Sig::errors, Token::awaitable>, case_t<Sig::exceptions, Token::awaitable>,
+                               case_t<Sig::values, Token::awaitable>
 #endif
-    >;
+                               >;
 TYPED_TEST_SUITE(GRIT_TEST_SUITE, Cases);
 
 template <class C>
@@ -295,8 +296,8 @@ template <class C>
 constexpr Token token_of = Case<C>::token;
 
 template <Sig S>
-using Basic = grit::Retrying<filter_t<S>, grit::stop::Attempts<3>, grit::wait::Fixed<100ms>, grit::jitter::None,
-                             VClock, grit::sink::None>;
+using Basic = grit::Retrying<filter_t<S>, grit::stop::Attempts<3>, grit::wait::Fixed<100ms>, grit::jitter::None, VClock,
+                             grit::sink::None>;
 
 const std::vector<Step> ok{{Result::ok}};
 const std::vector<Step> twice_then_ok{{Result::transient}, {Result::transient}, {Result::ok}};
@@ -396,8 +397,8 @@ TYPED_TEST(GRIT_TEST_SUITE, GivesUpAfterAttemptsWithTheLastCompletionUnchanged) 
 
 TYPED_TEST(GRIT_TEST_SUITE, GivesUpAtTheTimeout) {
   constexpr Sig S = sig_of<TypeParam>;
-  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<10>, grit::stop::Timeout<250ms>,
-                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock, grit::sink::None>;
+  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<10>, grit::stop::Timeout<250ms>, grit::wait::Fixed<100ms>,
+                           grit::jitter::None, VClock, grit::sink::None>;
   const RunResult run = run_case<S, token_of<TypeParam>>(R{}, always);
   EXPECT_EQ(run.report.outcome, ga::Outcome::gave_up);
   EXPECT_EQ(run.report.reason, grit::GiveUpReason::timeout);
@@ -455,7 +456,8 @@ TYPED_TEST(GRIT_TEST_SUITE, CancelledDuringAWait) {
 
 TYPED_TEST(GRIT_TEST_SUITE, TotalCancellationIsIgnored) {
   constexpr Sig S = sig_of<TypeParam>;
-  const RunResult run = run_case<S, token_of<TypeParam>>(Basic<S>{}, twice_then_ok, CancelAt{50ms, net::cancellation_type::total});
+  const RunResult run =
+      run_case<S, token_of<TypeParam>>(Basic<S>{}, twice_then_ok, CancelAt{50ms, net::cancellation_type::total});
   EXPECT_EQ(run.report.outcome, ga::Outcome::succeeded);
   EXPECT_EQ(run.report.attempts, 3u);
 }
@@ -477,8 +479,8 @@ TYPED_TEST(GRIT_TEST_SUITE, CancelledDuringAnAttemptIsForwardedAndNotRetried) {
 
 TYPED_TEST(GRIT_TEST_SUITE, AttemptTimeoutRetriesASlowAttempt) {
   constexpr Sig S = sig_of<TypeParam>;
-  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<3>, grit::attempt::Timeout<30ms>,
-                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock, grit::sink::None>;
+  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<3>, grit::attempt::Timeout<30ms>, grit::wait::Fixed<100ms>,
+                           grit::jitter::None, VClock, grit::sink::None>;
   const std::vector<Step> slow_then_fast{{Result::ok, 1s}, {Result::ok, 10ms}};
   const RunResult run = run_case<S, token_of<TypeParam>>(R{}, slow_then_fast);
   EXPECT_EQ(run.report.outcome, ga::Outcome::succeeded);
@@ -491,8 +493,8 @@ TYPED_TEST(GRIT_TEST_SUITE, AttemptTimeoutRetriesASlowAttempt) {
 
 TYPED_TEST(GRIT_TEST_SUITE, AttemptTimeoutGivesUpWithTheAbortedAttempt) {
   constexpr Sig S = sig_of<TypeParam>;
-  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<2>, grit::attempt::Timeout<30ms>,
-                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock, grit::sink::None>;
+  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<2>, grit::attempt::Timeout<30ms>, grit::wait::Fixed<100ms>,
+                           grit::jitter::None, VClock, grit::sink::None>;
   const std::vector<Step> slow{{Result::ok, 1s}};
   const RunResult run = run_case<S, token_of<TypeParam>>(R{}, slow);
   EXPECT_EQ(run.report.outcome, ga::Outcome::gave_up);
@@ -506,9 +508,9 @@ TYPED_TEST(GRIT_TEST_SUITE, AttemptTimeoutGivesUpWithTheAbortedAttempt) {
 
 TYPED_TEST(GRIT_TEST_SUITE, AttemptDeadlineNeverAfterTheStopTimeout) {
   constexpr Sig S = sig_of<TypeParam>;
-  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<5>, grit::stop::Timeout<150ms>,
-                           grit::attempt::Timeout<100ms>, grit::wait::Fixed<100ms>, grit::jitter::None, VClock,
-                           grit::sink::None>;
+  using R =
+      grit::Retrying<filter_t<S>, grit::stop::Attempts<5>, grit::stop::Timeout<150ms>, grit::attempt::Timeout<100ms>,
+                     grit::wait::Fixed<100ms>, grit::jitter::None, VClock, grit::sink::None>;
   const std::vector<Step> slow{{Result::ok, 1s}};
   const RunResult run = run_case<S, token_of<TypeParam>>(R{}, slow);
   EXPECT_EQ(run.report.outcome, ga::Outcome::gave_up);
@@ -534,7 +536,7 @@ TYPED_TEST(GRIT_TEST_SUITE, IoContextDestroyedWithTheOperationPending) {
       VClock::advance(10ms);
       io.restart();
       io.poll();  // it fails; the wait's timer is pending
-    }  // destroyed with the wait pending: no handler, everything released (ASan checks)
+    }             // destroyed with the wait pending: no handler, everything released (ASan checks)
     EXPECT_EQ(run.delivered.calls, 0);
   }
 }
@@ -658,9 +660,9 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Parity), StaminaWaitRanges) {
 
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Parity), AttemptsAndTimeoutWhicheverFirst) {
   using R = Parity<grit::stop::Attempts<4>, grit::stop::Timeout<1s>, grit::wait::Fixed<300ms>, grit::jitter::None>;
-  expect_parity<R>(10, 10ms);    // attempts first
-  expect_parity<R>(10, 400ms);   // the timeout first
-  expect_parity<R>(2, 10ms);     // success
+  expect_parity<R>(10, 10ms);   // attempts first
+  expect_parity<R>(10, 400ms);  // the timeout first
+  expect_parity<R>(2, 10ms);    // success
 }
 
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Parity), DeadlineClamp) {
@@ -769,7 +771,8 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Sinks), HearTheLastFailureOnCancellation) {
   using R = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<3>, grit::wait::Fixed<100ms>,
                            grit::jitter::None, VClock, Heard>;
   const R retry{Heard{{}, &events}};
-  const RunResult run = run_case<Sig::exceptions, Token::callback>(retry, always, CancelAt{50ms, net::cancellation_type::terminal});
+  const RunResult run =
+      run_case<Sig::exceptions, Token::callback>(retry, always, CancelAt{50ms, net::cancellation_type::terminal});
   EXPECT_EQ(run.report.outcome, ga::Outcome::cancelled);
   EXPECT_EQ(events, (std::vector<std::string>{"retry", "gave_up:cancelled:transient 1"}));
 }
@@ -800,8 +803,8 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Real), SteadyTimerWaits) {
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Threads), CancellationFromAnotherThreadWithAStrand) {
   net::io_context io(2);
   auto strand = net::make_strand(io);
-  using R = grit::Retrying<grit::RetryOnError<>, grit::stop::Attempts<1000000>, grit::wait::Fixed<100us>,
-                           grit::jitter::None>;
+  using R =
+      grit::Retrying<grit::RetryOnError<>, grit::stop::Attempts<1000000>, grit::wait::Fixed<100us>, grit::jitter::None>;
   constexpr int ops = 8;
   std::vector<std::unique_ptr<net::cancellation_signal>> signals;
   std::atomic<int> done{0}, aborted{0}, attempts{0};

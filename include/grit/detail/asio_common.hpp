@@ -75,7 +75,9 @@ class CallSchedule {
   using start_point = typename core_type::start_point;
 
   CallSchedule(const Config& config, start_point start)
-      : config_(config), view_{&config_, GiveUpRecorder{{}, &note_}}, core_(make_plan(view_), name_for<core_type>(view_), start) {}
+      : config_(config),
+        view_{&config_, GiveUpRecorder{{}, &note_}},
+        core_(make_plan(view_), name_for<core_type>(view_), start) {}
   CallSchedule(const CallSchedule&) = delete;
   CallSchedule& operator=(const CallSchedule&) = delete;
 

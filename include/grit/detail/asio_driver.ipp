@@ -24,7 +24,7 @@ enum class Outcome { succeeded, not_retried, gave_up, cancelled };
 
 // What an attempt may want to know: attempt(const Attempt&, token).
 struct Attempt {
-  std::uint64_t number;                   // from 1; number - 1 is OTel's http.request.resend_count
+  std::uint64_t number;                  // from 1; number - 1 is OTel's http.request.resend_count
   std::optional<nanoseconds> time_left;  // until the attempt's deadline: attempt::Timeout or stop::Timeout, the earlier
 };
 
@@ -306,7 +306,11 @@ class RetryOp {
 
  public:
   RetryOp(const Config& config, Fn fn, Executor ex, Report* report)
-      : config_(config), fn_(std::move(fn)), ex_(std::move(ex)), start_(grit::detail::start_of_call(config)), report_(report) {}
+      : config_(config),
+        fn_(std::move(fn)),
+        ex_(std::move(ex)),
+        start_(grit::detail::start_of_call(config)),
+        report_(report) {}
   RetryOp(RetryOp&& other) noexcept
       : config_(std::move(other.config_)),
         fn_(std::move(other.fn_)),
@@ -356,7 +360,8 @@ class RetryOp {
       nanoseconds deadline = config_.template policy<typename Config::attempt_type>().timeout();
       if (const auto left = grit::detail::async::time_left(config_, start_)) deadline = std::min(deadline, *left);
       block_->watch.timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(deadline));
-      block_->watch.timer.async_wait(net::bind_executor(self.get_executor(), Alarm{block_->watch.gate, gate.generation}));
+      block_->watch.timer.async_wait(
+          net::bind_executor(self.get_executor(), Alarm{block_->watch.gate, gate.generation}));
       // The caller's cancellations go on to the attempt (composed_op clears this slot at every step).
       self.get_cancellation_state().slot().assign([&gate](net::cancellation_type type) { gate.signal.emit(type); });
       auto token = net::bind_cancellation_slot(gate.signal.slot(), std::move(self));
@@ -461,7 +466,8 @@ class RetryOp {
       const auto& e = std::get<0>(done);
       if (!e) return classify_values<1>(self, done, cancelled);
       if (is_cancel_code(e)) return refuse(cancelled);
-      const Verdict verdict = result_verdict_of(error_filters_t<Config>{}, config_, ErrorView<std::decay_t<decltype(e)>>{e});
+      const Verdict verdict =
+          result_verdict_of(error_filters_t<Config>{}, config_, ErrorView<std::decay_t<decltype(e)>>{e});
       if (verdict.retries()) return decide(self, verdict, Cause::of_value(e), cancelled);
       if constexpr (has_exception_filters<Config> && std::is_convertible_v<decltype(e), std::error_code>) {
         // Exception filters see an error code as the std::system_error it would be thrown as.
@@ -544,8 +550,7 @@ class RetryOp {
     }
     outcome_ = Outcome::cancelled;
     fill_report(done);
-    if constexpr (comp::kind != Kind::values)
-      std::get<0>(done) = aborted_value<std::tuple_element_t<0, args_tuple>>();
+    if constexpr (comp::kind != Kind::values) std::get<0>(done) = aborted_value<std::tuple_element_t<0, args_tuple>>();
     complete(self, std::move(done), false);
   }
 
@@ -620,9 +625,8 @@ auto initiate(const Config& retrying, Where& where, Fn&& attempt, Report* report
                 "grit: async_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock "
                 "as the Retrying's clock");
   auto ex = executor_of(where);
-  return net::async_compose<Token, Sig>(RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt), ex,
-                                                                              report),
-                                        token, ex);
+  return net::async_compose<Token, Sig>(
+      RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt), ex, report), token, ex);
 }
 
 }  // namespace detail
@@ -639,8 +643,7 @@ auto async_retry(const Config& retrying, Where&& where, AttemptFn&& attempt, Com
 
 // The same, and `report` is filled before the handler runs. It must outlive the operation.
 template <class Config, class Where, class AttemptFn, class CompletionToken>
-auto async_retry(const Config& retrying, Where&& where, AttemptFn&& attempt, Report& report,
-                 CompletionToken&& token) {
+auto async_retry(const Config& retrying, Where&& where, AttemptFn&& attempt, Report& report, CompletionToken&& token) {
   return detail::initiate(retrying, where, std::forward<AttemptFn>(attempt), &report,
                           std::forward<CompletionToken>(token));
 }
@@ -680,7 +683,8 @@ using co_executor_t = typename awaited<co_attempt_t<F>>::executor;
 #endif
 template <class Config, class F>
 auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, detail::co_executor_t<F>> {
-  static_assert(grit::detail::is_retrying<Config>::value, "grit: co_retry's first argument must be a grit::Retrying<...>");
+  static_assert(grit::detail::is_retrying<Config>::value,
+                "grit: co_retry's first argument must be a grit::Retrying<...>");
   static_assert(detail::awaited<detail::co_attempt_t<F>>::is_awaitable,
                 "grit: co_retry's function must return an asio awaitable<T>: f() or f(const Attempt&)");
   static_assert(detail::timer_for<typename Config::clock_type>::known,
@@ -688,9 +692,9 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
                 "the Retrying's clock");
   using T = detail::co_value_t<F>;
   using Executor = detail::co_executor_t<F>;
-  using Timer = net::basic_waitable_timer<typename detail::timer_for<typename Config::clock_type>::type::clock_type,
-                                          typename detail::timer_for<typename Config::clock_type>::type::traits_type,
-                                          Executor>;
+  using Timer =
+      net::basic_waitable_timer<typename detail::timer_for<typename Config::clock_type>::type::clock_type,
+                                typename detail::timer_for<typename Config::clock_type>::type::traits_type, Executor>;
   using Schedule = grit::detail::async::CallSchedule<Config>;
   using levels = grit::detail::catch_levels<typename Config::filter_types>;
   const auto start = grit::detail::start_of_call(retrying);
