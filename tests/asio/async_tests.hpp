@@ -418,6 +418,17 @@ TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenInactive) {
   EXPECT_EQ(run.report.attempts, 1u);
 }
 
+TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenTheBudgetIsSpent) {
+  constexpr Sig S = sig_of<TypeParam>;
+  grit::budget::TokenBucket bucket{{.max_tokens = 2, .token_ratio = 1}};  // one failure leaves 1: not > 2 / 2
+  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<5>, grit::wait::Fixed<100ms>, grit::jitter::None, VClock,
+                           grit::sink::None, grit::budget::Shared<>>;
+  const RunResult run = run_case<S, token_of<TypeParam>>(R{grit::budget::Shared<>{bucket}}, always);
+  EXPECT_EQ(run.report.outcome, ga::Outcome::gave_up);
+  EXPECT_EQ(run.report.reason, grit::GiveUpReason::budget);
+  EXPECT_EQ(run.report.attempts, 1u);
+}
+
 TYPED_TEST(GRIT_TEST_SUITE, CancelledDuringAWait) {
   constexpr Sig S = sig_of<TypeParam>;
   for (auto type : {net::cancellation_type::terminal, net::cancellation_type::partial}) {

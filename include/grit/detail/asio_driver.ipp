@@ -523,7 +523,10 @@ class RetryOp {
     }
     if (step == Step::succeed) {
       outcome_ = Outcome::succeeded;
-      if (block_) block_->schedule.core().on_success();
+      if (block_)
+        block_->schedule.core().on_success();
+      else if constexpr (Config::budget_type::limits_retries)  // as the sync driver: only the budget hears of it
+        config_.template policy<typename Config::budget_type>().on_success();
     }
     finish(self, std::move(done));
   }
@@ -714,11 +717,17 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
       const std::uint64_t number = schedule ? schedule->core().attempt() : 1;
       if constexpr (std::is_void_v<T>) {
         co_await call(number);
-        if (schedule) schedule->core().on_success();
+        if (schedule)
+          schedule->core().on_success();
+        else if constexpr (Config::budget_type::limits_retries)
+          retrying.template policy<typename Config::budget_type>().on_success();
         co_return;
       } else {
         T value = co_await call(number);
-        if (schedule) schedule->core().on_success();
+        if (schedule)
+          schedule->core().on_success();
+        else if constexpr (Config::budget_type::limits_retries)
+          retrying.template policy<typename Config::budget_type>().on_success();
         co_return value;
       }
     } catch (...) {
