@@ -204,8 +204,9 @@ constexpr bool any_accepts(boost::mp11::mp_list<F, Rest...>) {
 // The exception being handled, classified by the exception filters' catch clauses in order (as the schedule's
 // on_exception does), and handed to `on_retryable(verdict, cause)` inside its catch clause while it is alive. Returns
 // what that returned, or `refused` when no filter retries it (a cancellation included).
-template <class Remaining, class Config, class R, class OnRetryable>
-R classify_current(const Config& config, R refused, OnRetryable& on_retryable) {
+// `is_cancel` recognises the cancellations of the driver's Asio flavour too.
+template <class Remaining, class Config, class R, class OnRetryable, class IsCancel>
+R classify_current(const Config& config, R refused, OnRetryable& on_retryable, const IsCancel& is_cancel) {
   if constexpr (boost::mp11::mp_empty<Remaining>::value) {
     return refused;
   } else {
@@ -213,12 +214,12 @@ R classify_current(const Config& config, R refused, OnRetryable& on_retryable) {
     try {
       throw;
     } catch (const typename L::exception& e) {
-      if (is_cancellation_of(e)) return refused;
+      if (is_cancel(e)) return refused;
       const Verdict verdict = config.template policy<typename L::filter>().classify(e);
       if (verdict.retries()) return on_retryable(verdict, Cause::of_exception(e));
     } catch (...) {
     }
-    return classify_current<boost::mp11::mp_pop_front<Remaining>>(config, refused, on_retryable);
+    return classify_current<boost::mp11::mp_pop_front<Remaining>>(config, refused, on_retryable, is_cancel);
   }
 }
 

@@ -198,19 +198,20 @@ bool is_cancel_code(const E& e) noexcept {
   return grit::detail::is_cancellation_of(e);
 }
 
-// Inside a catch clause: whether the exception being handled is Asio's operation_aborted (which std::errc does not
-// recognise on standalone Asio 1.22) or grit::Cancelled.
-inline bool current_is_cancellation() noexcept {
-  try {
-    throw;
-  } catch (const system_error& e) {
-    return e.code() == error_code(net::error::operation_aborted) || grit::detail::is_cancellation_of(e);
-  } catch (const std::exception& e) {
+// Whether a caught exception is a cancellation: grit's (grit::Cancelled, std::errc::operation_canceled) or Asio's
+// operation_aborted, which std::errc does not recognise on standalone Asio 1.22.
+struct IsCancellation {
+  template <class E>
+  bool operator()(const E& e) const noexcept {
+    if constexpr (std::is_convertible_v<const E*, const system_error*>) {
+      if (e.code() == error_code(net::error::operation_aborted)) return true;
+    } else if constexpr (std::is_polymorphic_v<E>) {
+      if (const auto* s = dynamic_cast<const system_error*>(&e))
+        if (s->code() == error_code(net::error::operation_aborted)) return true;
+    }
     return grit::detail::is_cancellation_of(e);
-  } catch (...) {
-    return false;
   }
-}
+};
 
 template <class E>
 E aborted_value() {
@@ -475,7 +476,8 @@ class RetryOp {
         try {
           throw std::system_error(static_cast<std::error_code>(e));
         } catch (...) {
-          return or_refused(classify_current<levels>(config_, Step::refused, on_retryable), cancelled);
+          return or_refused(classify_current<levels>(config_, Step::refused, on_retryable, IsCancellation{}),
+                            cancelled);
         }
       }
       return refuse(cancelled);
@@ -486,8 +488,8 @@ class RetryOp {
       try {
         std::rethrow_exception(p);
       } catch (...) {
-        if (current_is_cancellation()) return refuse(cancelled);
-        return or_refused(classify_current<levels>(config_, Step::refused, on_retryable), cancelled);
+        return or_refused(classify_current<levels>(config_, Step::refused, on_retryable, IsCancellation{}),
+                          cancelled);
       }
     } else {
       return classify_values<0>(self, done, cancelled);
@@ -609,27 +611,37 @@ template <class Config, class Where, class Fn, class Token>
 auto initiate(const Config& retrying, Where& where, Fn&& attempt, Report* report, Token&& token) {
   using F = std::decay_t<Fn>;
   using probed = single_signature<typename probe<F, takes_attempt<F>>::type>;
-  static_assert(grit::detail::is_retrying<Config>::value,
-                "grit: async_retry's first argument must be a grit::Retrying<...>");
-  static_assert(probed::probed,
-                "grit: async_retry's attempt must start one asynchronous operation with the completion token it is "
-                "given and return what the initiating function returns: [&](auto token) { return "
-                "socket.async_read_some(buffer, std::move(token)); }");
-  static_assert(probed::count <= 1, "grit: async_retry retries an operation with one completion signature only");
   using Sig = typename probed::type;
   using comp = completion<Sig>;
-  static_assert(comp::kind != Kind::unsupported,
-                "grit: async_retry needs a completion signature void(error_code, T...), void(std::exception_ptr, "
-                "T...) or void(T...) (not void())");
-  static_assert(comp::kind != Kind::values || !boost::mp11::mp_empty<result_filters_t<Config>>::value,
-                "grit: this operation's completion has no error and no result filter can fail it; add "
-                "RetryOnResult<Pred> (or complete with an error_code or std::exception_ptr first)");
-  static_assert(timer_for<typename Config::clock_type>::known,
-                "grit: async_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock "
-                "as the Retrying's clock");
-  auto ex = executor_of(where);
-  return net::async_compose<Token, Sig>(
-      RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt), ex, report), token, ex);
+  // One check at a time, nothing instantiated after a failed one: the grit: message is the only error.
+  if constexpr (!grit::detail::is_retrying<Config>::value) {
+    static_assert(grit::detail::is_retrying<Config>::value,
+                  "grit: async_retry's first argument must be a grit::Retrying<...>");
+  } else if constexpr (!probed::probed) {
+    static_assert(probed::probed,
+                  "grit: async_retry's attempt must start one asynchronous operation with the completion token it is "
+                  "given and return what the initiating function returns: [&](auto token) { return "
+                  "socket.async_read_some(buffer, std::move(token)); }");
+  } else if constexpr (probed::count > 1) {
+    static_assert(probed::count <= 1, "grit: async_retry retries an operation with one completion signature only");
+  } else if constexpr (comp::kind == Kind::unsupported) {
+    static_assert(comp::kind != Kind::unsupported,
+                  "grit: async_retry needs a completion signature void(error_code, T...), void(std::exception_ptr, "
+                  "T...) or void(T...) (not void())");
+  } else if constexpr (comp::kind == Kind::values && boost::mp11::mp_empty<result_filters_t<Config>>::value) {
+    static_assert(comp::kind != Kind::values,
+                  "grit: this operation's completion has no error and no result filter can fail it; add "
+                  "RetryOnResult<Pred> (or complete with an error_code or std::exception_ptr first)");
+  } else if constexpr (!timer_for<typename Config::clock_type>::known) {
+    static_assert(timer_for<typename Config::clock_type>::known,
+                  "grit: async_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock "
+                  "as the Retrying's clock");
+  } else {
+    auto ex = executor_of(where);
+    return net::async_compose<Token, Sig>(RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt),
+                                                                                ex, report),
+                                          token, ex);
+  }
 }
 
 }  // namespace detail
@@ -732,14 +744,12 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
       }
     } catch (...) {
       failure = std::current_exception();
-      if (!detail::current_is_cancellation()) {
-        auto on_retryable = [&](Verdict verdict, const Cause& cause) {
-          if (!schedule) schedule.emplace(retrying, start);
-          next = schedule->core().on_failure(verdict, cause);
-          return true;
-        };
-        retryable = grit::detail::async::classify_current<levels>(retrying, false, on_retryable);
-      }
+      auto on_retryable = [&](Verdict verdict, const Cause& cause) {
+        if (!schedule) schedule.emplace(retrying, start);
+        next = schedule->core().on_failure(verdict, cause);
+        return true;
+      };
+      retryable = grit::detail::async::classify_current<levels>(retrying, false, on_retryable, detail::IsCancellation{});
     }
     if (!retryable || !next) std::rethrow_exception(failure);  // the same exception object
     net::cancellation_state state = co_await net::this_coro::cancellation_state;
