@@ -788,6 +788,21 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Sinks), HearTheLastFailureOnCancellation) {
   EXPECT_EQ(events, (std::vector<std::string>{"retry", "gave_up:cancelled:transient 1"}));
 }
 
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Timeout), AttemptTimeoutWithAHandlerThatHasNoCancellationSlot) {
+  VClock::reset();
+  net::io_context io;
+  Script<Sig::errors> script{&io, {{Result::ok, 1s}, {Result::ok, 10ms}}};
+  using R = grit::Retrying<filter_t<Sig::errors>, grit::stop::Attempts<3>, grit::attempt::Timeout<30ms>,
+                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock>;
+  ga::Report report;
+  int value = 0;
+  ga::async_retry(R{}, io, script.attempt(), report, [&](ec_t, int v) { value = v; });
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(value, 2);
+  EXPECT_EQ(report.attempts, 2u);
+  EXPECT_EQ(VClock::now().time_since_epoch(), 140ms);
+}
+
 // --- Real timers, millisecond waits --------------------------------------------------------------------------
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Real), SteadyTimerWaits) {
   net::io_context io;

@@ -364,7 +364,8 @@ class RetryOp {
       block_->watch.timer.async_wait(
           net::bind_executor(self.get_executor(), Alarm{block_->watch.gate, gate.generation}));
       // The caller's cancellations go on to the attempt (composed_op clears this slot at every step).
-      self.get_cancellation_state().slot().assign([&gate](net::cancellation_type type) { gate.signal.emit(type); });
+      if (auto slot = self.get_cancellation_state().slot(); slot.is_connected())
+        slot.assign([&gate](net::cancellation_type type) { gate.signal.emit(type); });
       auto token = net::bind_cancellation_slot(gate.signal.slot(), std::move(self));
       if constexpr (takes_attempt<Fn>)
         fn_(Attempt{s.core().attempt(), deadline}, std::move(token));
