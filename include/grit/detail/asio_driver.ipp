@@ -489,8 +489,7 @@ class RetryOp {
       try {
         std::rethrow_exception(p);
       } catch (...) {
-        return or_refused(classify_current<levels>(config_, Step::refused, on_retryable, IsCancellation{}),
-                          cancelled);
+        return or_refused(classify_current<levels>(config_, Step::refused, on_retryable, IsCancellation{}), cancelled);
       }
     } else {
       return classify_values<0>(self, done, cancelled);
@@ -639,9 +638,8 @@ auto initiate(const Config& retrying, Where& where, Fn&& attempt, Report* report
                   "as the Retrying's clock");
   } else {
     auto ex = executor_of(where);
-    return net::async_compose<Token, Sig>(RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt),
-                                                                                ex, report),
-                                          token, ex);
+    return net::async_compose<Token, Sig>(
+        RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt), ex, report), token, ex);
   }
 }
 
@@ -750,7 +748,8 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
         next = schedule->core().on_failure(verdict, cause);
         return true;
       };
-      retryable = grit::detail::async::classify_current<levels>(retrying, false, on_retryable, detail::IsCancellation{});
+      retryable =
+          grit::detail::async::classify_current<levels>(retrying, false, on_retryable, detail::IsCancellation{});
     }
     if (!retryable || !next) std::rethrow_exception(failure);  // the same exception object
     net::cancellation_state state = co_await net::this_coro::cancellation_state;
