@@ -8,6 +8,5 @@ int main() {
   asio::io_context io;
   grit::asio::async_retry(
       grit::Retrying<grit::RetryOn<std::runtime_error>>{}, io,
-      [](auto&& token) { return asio::async_initiate<decltype(token), void(int)>([](auto) {}, token); },
-      [](int) {});
+      [](auto&& token) { return asio::async_initiate<decltype(token), void(int)>([](auto) {}, token); }, [](int) {});
 }
