@@ -52,7 +52,7 @@ asio::awaitable<void> serve(tcp::acceptor& acceptor, std::map<std::string, int>&
     std::string method, path;
     in >> method >> path;
     const int n = ++seen[path];
-    const std::string body = n <= 2 ? "busy\n" : "page " + path + " after " + std::to_string(n) + " requests\n";
+    const std::string body = n <= 2 ? "busy" : "page " + path + " after " + std::to_string(n) + " requests";
     const std::string status = n <= 2 ? "503 Service Unavailable" : "200 OK";
     const std::string response = "HTTP/1.1 " + status + "\r\nContent-Length: " + std::to_string(body.size()) +
                                  "\r\nConnection: close\r\n\r\n" + body;
