@@ -418,6 +418,20 @@ TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenInactive) {
   EXPECT_EQ(run.report.attempts, 1u);
 }
 
+struct StopAtOnce : grit::stop::Base {
+  bool should_stop(const grit::StopContext&) const { return true; }
+};
+
+TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenAStopOfYourOwnSaysSo) {
+  constexpr Sig S = sig_of<TypeParam>;
+  using R =
+      grit::Retrying<filter_t<S>, StopAtOnce, grit::wait::Fixed<100ms>, grit::jitter::None, VClock, grit::sink::None>;
+  const RunResult run = run_case<S, token_of<TypeParam>>(R{}, always);
+  EXPECT_EQ(run.report.outcome, ga::Outcome::gave_up);
+  EXPECT_EQ(run.report.reason, grit::GiveUpReason::stopped);
+  EXPECT_EQ(run.report.attempts, 1u);
+}
+
 TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenTheBudgetIsSpent) {
   constexpr Sig S = sig_of<TypeParam>;
   grit::budget::TokenBucket bucket{{.max_tokens = 2, .token_ratio = 1}};  // one failure leaves 1: not > 2 / 2
