@@ -704,6 +704,9 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
   static_assert(detail::timer_for<typename Config::clock_type>::known,
                 "grit: co_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock as "
                 "the Retrying's clock");
+  static_assert(
+      !Config::attempt_type::limits_attempts,
+      "grit: co_retry does not carry out attempt::Timeout yet; use async_retry with use_awaitable, which does");
   using T = detail::co_value_t<F>;
   using Executor = detail::co_executor_t<F>;
   using Timer =
