@@ -77,3 +77,35 @@ if(NOT TARGET grit_boost_asio)
     target_link_libraries(grit_boost_asio INTERFACE grit::grit)
   endif()
 endif()
+
+# The article's poller (examples/api_poller.cpp) and its flaky test server (tools/flaky_server/): cpp-httplib as
+# above, and nlohmann-json (Debian's nlohmann-json3-dev, its CMake config nlohmann_json::nlohmann_json) for the
+# poller's checkpoints. Made once, whichever of examples/, tests/e2e/ and bench/ asks first; not made (the caller
+# checks for the target) where a package is missing.
+find_package(nlohmann_json 3.10 CONFIG QUIET)
+
+function(grit_add_flaky_server)
+  if(TARGET grit_flaky_server OR NOT TARGET PkgConfig::GRIT_HTTPLIB)
+    return()
+  endif()
+  find_package(Threads REQUIRED)
+  add_executable(grit_flaky_server ${PROJECT_SOURCE_DIR}/tools/flaky_server/flaky_server.cpp)
+  target_compile_features(grit_flaky_server PRIVATE cxx_std_20)
+  target_link_libraries(grit_flaky_server PRIVATE PkgConfig::GRIT_HTTPLIB Threads::Threads)
+  if(TARGET grit_warnings)
+    target_link_libraries(grit_flaky_server PRIVATE grit_warnings)
+  endif()
+endfunction()
+
+function(grit_add_api_poller)
+  if(TARGET grit_api_poller OR NOT TARGET PkgConfig::GRIT_HTTPLIB OR NOT TARGET nlohmann_json::nlohmann_json)
+    return()
+  endif()
+  find_package(Threads REQUIRED)
+  add_executable(grit_api_poller ${PROJECT_SOURCE_DIR}/examples/api_poller.cpp)
+  target_link_libraries(grit_api_poller PRIVATE grit::grit PkgConfig::GRIT_HTTPLIB nlohmann_json::nlohmann_json
+                                                Threads::Threads)
+  if(TARGET grit_warnings)
+    target_link_libraries(grit_api_poller PRIVATE grit_warnings)
+  endif()
+endfunction()

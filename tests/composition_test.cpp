@@ -249,12 +249,12 @@ static_assert(std::is_empty_v<grit::clock::Steady>);
 static_assert(std::is_empty_v<grit::Name<"fetch">>);
 
 // A Retrying is as big as its run-time values: with every parameter in the type and a grit::Name, nothing at all.
-// (Without a Name it holds one pointer: the name of the function that made it, read at run time.)
+// (Without a Name it holds its call site, function, file and line, read only when a sink hears of a failure.)
 static_assert(std::is_empty_v<grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None,
                                              grit::Name<"fetch">>>);
 static_assert(std::is_empty_v<grit::Retrying<grit::RetryOn<NetworkError>, grit::Name<"defaults">>>);
 static_assert(sizeof(grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None>) ==
-              sizeof(const char*));
+              sizeof(grit::detail::CallSite));
 static_assert(sizeof(grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<>, grit::wait::None,
                                     grit::Name<"fetch">>) == sizeof(std::int64_t));
 
@@ -406,6 +406,26 @@ TEST(Composition, DefaultsAreStaminasAndTheNameIsTheCaller) {
   EXPECT_EQ(retry.policy<grit::jitter::Additive<>>().max(), 1s);
   EXPECT_NE(retry.name().find("TestBody"), std::string_view::npos) << retry.name();
   EXPECT_EQ(retry([] { return 7; }), 7);
+}
+
+// A Retrying of compile-time policies is a constant (its constructor is constexpr): one can be defined once, at
+// namespace scope, as `inline constexpr` or `constinit`, with no static initialisation at run time.
+using ConstantRetry =
+    grit::Retrying<grit::RetryOn<NetworkError>, grit::stop::Attempts<3>, grit::wait::None, grit::Name<"constant">>;
+inline constexpr ConstantRetry constant_retry{};
+constinit const grit::Retrying<grit::RetryOn<NetworkError>, grit::wait::None> constinit_retry{};
+
+TEST(Composition, ARetryingOfCompileTimePoliciesIsAConstant) {
+  static_assert(constant_retry.name() == "constant");
+  int calls = 0;
+  EXPECT_THROW(constant_retry([&] {
+                 ++calls;
+                 throw NetworkError("down");
+               }),
+               NetworkError);
+  EXPECT_EQ(calls, 3);
+  calls = 0;
+  EXPECT_EQ(constinit_retry([&] { return ++calls < 2 ? throw NetworkError("once") : calls; }), 2);
 }
 
 // Made from run-time policies there is no call site to capture: the name says so, and a Name still names it.

@@ -73,6 +73,24 @@ struct ManualClock {
   void sleep_for(grit::nanoseconds d) const { *time += d; }
 };
 
+// attempt.hpp
+struct QuarterSecond {
+  using grit_category = grit::category::attempt;
+  static constexpr bool limits_attempts = true;
+  static constexpr grit::nanoseconds timeout() noexcept { return std::chrono::milliseconds(250); }
+};
+// budget.hpp
+struct RetriesLeft {
+  using grit_category = grit::category::budget;
+  static constexpr bool limits_retries = true;
+  std::atomic<int>* left;
+  bool allows_retry() const noexcept { return left->load(std::memory_order_relaxed) > 0; }
+  void on_failure() const noexcept { left->fetch_sub(1, std::memory_order_relaxed); }
+  void on_success() const noexcept {}
+};
+
+static_assert(grit::AttemptPolicy<QuarterSecond>);
+static_assert(grit::BudgetPolicy<RetriesLeft>);
 static_assert(grit::StopPolicy<StopWhenSet>);
 static_assert(grit::WaitPolicy<Fibonacci<10ms, 1s>>);
 static_assert(grit::JitterPolicy<TenPercentOff>);
@@ -119,4 +137,21 @@ TEST(ConceptExamples, AllSevenTogether) {
   EXPECT_EQ(calls, 1);
 }
 
+}  // namespace
+
+namespace {
+TEST(ConceptExamples, TheSmallestBudgetLimitsRetries) {
+  std::atomic<int> left{3};
+  nanoseconds time{};
+  const grit::Retrying<grit::RetryOn<std::runtime_error>, grit::stop::Attempts<10>, RetriesLeft, ManualClock> retry{
+      RetriesLeft{&left}, ManualClock{&time}};
+  int calls = 0;
+  EXPECT_THROW(retry([&] {
+                 ++calls;
+                 throw std::runtime_error("503");
+               }),
+               std::runtime_error);
+  EXPECT_EQ(calls, 3);  // 3 -> 2 -> 1 -> 0: the third failure finds none left
+  EXPECT_EQ(left.load(), 0);
+}
 }  // namespace

@@ -289,10 +289,11 @@ TEST(Retrying, WrapperNamesTheCallAfterTheFunctionThatWrappedIt) {
   grit_test::HooksReset hooks({grit_test::recording_hook(seen)});
   using R = grit::Retrying<grit::RetryOn<TransientError>, grit::wait::None>;
   auto fetch = grit::retrying<R>(fetch_user);
+  const unsigned line = __LINE__ - 1;
   fetch_calls = 0;
   fetch(1);
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0].name, "TestBody");
+  EXPECT_EQ(seen[0].name, "TestBody@results_test.cpp:" + std::to_string(line));
 }
 
 TEST(Retrying, WrapperWithARuntimeConstructedRetrying) {

@@ -305,6 +305,33 @@ TEST(RuntimeValidation, Additive) {
   EXPECT_NO_THROW(grit::jitter::Additive<runtime>{0ms});
 }
 
+// The messages print a duration as it would be written: "10s", "100ms", not "10000000000ns".
+TEST(RuntimeValidation, MessagesPrintDurationsInTheirOwnUnits) {
+  const auto message = [](auto f) -> std::string {
+    try {
+      f();
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  EXPECT_EQ(message([] {
+              grit::wait::Exponential<runtime, runtime>{10s, 5s};
+            }),
+            "grit::wait::Exponential: max must be >= initial (10s), got 5s");
+  EXPECT_EQ(message([] { grit::wait::Fixed<>{-100ms}; }), "grit::wait::Fixed: wait must be >= 0, got -100ms");
+  EXPECT_EQ(message([] {
+              grit::wait::Linear<>{1ms, -250us, 1s};
+            }),
+            "grit::wait::Linear: step must be >= 0, got -250us");
+  EXPECT_THAT(message([] { grit::stop::Timeout<>{-1500ms}; }), testing::EndsWith("got -1500ms"));
+  EXPECT_EQ(grit::detail::to_string(0ns), "0s");
+  EXPECT_EQ(grit::detail::to_string(7ns), "7ns");
+  EXPECT_EQ(grit::detail::to_string(2min), "120s");
+  EXPECT_EQ(grit::detail::to_string(nanoseconds::max()), "9223372036854775807ns");
+  EXPECT_EQ(grit::detail::to_string(nanoseconds::min()), "-9223372036854775808ns");
+}
+
 TEST(RuntimeValidation, NaNDurationsAreRejected) {
   const std::chrono::duration<double> nan(std::nan(""));
   EXPECT_THROW(grit::stop::Timeout<>{nan}, std::invalid_argument);

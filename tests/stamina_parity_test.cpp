@@ -431,17 +431,34 @@ TEST(StaminaHooks, HooksReceiveRetryDetails) {
   }
 }
 
-TEST(StaminaHooks, DefaultNameIsTheFunctionThatMadeTheRetrying) {
+// A default name identifies the call site: the function and file:line that made the Retrying, never empty.
+TEST(StaminaHooks, DefaultNameIsTheCallSiteThatMadeTheRetrying) {
   std::vector<SeenRetry> seen;
   HooksReset hooks({grit_test::recording_hook(seen)});
   const grit::Retrying<grit::RetryOn<TransientError>, grit::wait::None> retry;  // made here, in TestBody
+  const std::string site = "TestBody@stamina_parity_test.cpp:" + std::to_string(__LINE__ - 1);
   int calls = 0;
   retry([&] {
     if (++calls < 2) throw TransientError("x");
   });
   ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].name, "TestBody");
-  EXPECT_EQ(retry.name(), "TestBody");
+  EXPECT_EQ(seen[0].name, site);
+  EXPECT_EQ(retry.name(), site);
+  EXPECT_EQ(retry.name().data(), retry.name().data());  // made once per site
+}
+
+// At namespace scope there is no function: the name is the file and line (not "", not a compiler's internal name).
+const grit::Retrying<grit::RetryOn<TransientError>, grit::wait::None> namespace_scope_retry;
+const unsigned namespace_scope_line = __LINE__ - 1;
+const auto namespace_scope_wrapper = grit::retrying<grit::Retrying<grit::RetryOn<TransientError>>>([] { return 1; });
+
+TEST(StaminaHooks, ANamespaceScopeRetryingIsNamedByFileAndLine) {
+  EXPECT_EQ(namespace_scope_retry.name(), "stamina_parity_test.cpp:" + std::to_string(namespace_scope_line));
+  EXPECT_EQ(grit::detail::format_call_site("", "a/b/c.cpp", 7), "c.cpp:7");
+  EXPECT_EQ(grit::detail::format_call_site("f", "c.cpp", 7), "f@c.cpp:7");
+  EXPECT_EQ(grit::detail::format_call_site("__static_initialization_and_destruction_0", "x.cpp", 3), "x.cpp:3");
+  EXPECT_EQ(grit::detail::format_call_site("", "", 0), "<unnamed>");
+  EXPECT_EQ(namespace_scope_wrapper(), 1);
 }
 
 TEST(StaminaHooks, NoHookOnSuccessOnGiveUpOrForNonMatchingFailures) {

@@ -2,7 +2,7 @@
 # Installs, from Debian's packages, whatever grit's build, tests and benchmarks need and the machine lacks.
 set -euo pipefail
 packages=(cmake make g++ g++-12 clang-14 libboost-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format-14
-          valgrind binutils libspdlog-dev libcpp-httplib-dev pkg-config python3 libclang-rt-14-dev libasio-dev)
+          valgrind binutils libspdlog-dev libcpp-httplib-dev nlohmann-json3-dev pkg-config python3 libclang-rt-14-dev libasio-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

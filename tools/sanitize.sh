@@ -50,14 +50,15 @@ for sanitizer in ${SANITIZERS:-asan tsan}; do
           -DGRIT_BUILD_EXAMPLES=OFF "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}" >/dev/null
     # The async drivers under the sanitizers on standalone Asio only: the Boost.Asio flavour is the same
     # implementation (detail/asio_driver.ipp), tested by tools/test.sh with both compilers.
-    targets=(grit_tests grit_asio_tests)
+    targets=(grit_tests grit_retry_at_exit grit_asio_tests)
     [[ $sanitizer == asan ]] && targets+=(grit_fuzz_replay)
     cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
     built=$(date +%s)
     run "$dir/tests/grit_tests" --gtest_brief=1
+    run "$dir/tests/grit_retry_at_exit" | grep -q "at exit: 3 attempts, hooks heard 2 retries"
     run "$dir/tests/asio/grit_asio_tests" --gtest_brief=1
     if [[ $sanitizer == asan ]]; then
-      run "$dir/tests/fuzz/grit_fuzz_replay" tests/fuzz/corpus
+      run "$dir/tests/fuzz/grit_fuzz_replay" tests/fuzz/corpus tests/fuzz/regressions
     fi
     echo "sanitize.sh: ${sanitizer} ${cxx}: build $((built - start)) s, run $(( $(date +%s) - built )) s"
   done

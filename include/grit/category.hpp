@@ -8,6 +8,8 @@
 // the concept (grit::StopPolicy, grit::WaitPolicy, ...: each in its category's header).
 #pragma once
 
+#include "detail/cxx20.hpp"
+
 namespace grit::category {
 struct filter {};   // filter.hpp: which failures are transient
 struct stop {};     // stop.hpp: when to give up

@@ -34,11 +34,13 @@
 #include <exception>
 #include <optional>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "category.hpp"
 #include "detail/arithmetic.hpp"
+#include "detail/category.hpp"
 #include "values.hpp"
 
 namespace grit {
@@ -146,38 +148,51 @@ bool is_cancellation_of(const T& failure) noexcept {
     return false;
 }
 
-// The parameter type of a one-argument callable that is not generic, else void.
+// The parameters of a callable that is not generic, read from its type (`&F::operator()`) so that nothing of its
+// body is instantiated: a generic lambda's body, tried with an exception type it was not written for, would fail
+// inside the lambda before any grit: message. `known` is false for a generic or overloaded call operator.
 template <class F>
-struct sole_parameter {
-  using type = void;
+struct call_signature {
+  static constexpr bool known = false;
+  using parameters = boost::mp11::mp_list<>;
 };
-template <class R, class A>
-struct sole_parameter<R (*)(A)> {
-  using type = A;
+template <class R, class... A>
+struct call_signature<R (*)(A...)> {
+  static constexpr bool known = true;
+  using parameters = boost::mp11::mp_list<A...>;
 };
-template <class R, class A>
-struct sole_parameter<R (*)(A) noexcept> {
-  using type = A;
-};
-template <class C, class R, class A>
-struct sole_parameter<R (C::*)(A) const> {
-  using type = A;
-};
-template <class C, class R, class A>
-struct sole_parameter<R (C::*)(A) const noexcept> {
-  using type = A;
-};
-template <class C, class R, class A>
-struct sole_parameter<R (C::*)(A)> {
-  using type = A;
-};
+template <class R, class... A>
+struct call_signature<R (*)(A...) noexcept> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const noexcept> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...)> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) noexcept> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const&> : call_signature<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct call_signature<R (C::*)(A...) const& noexcept> : call_signature<R (*)(A...)> {};
 template <class F>
 requires requires { &F::operator(); }
-struct sole_parameter<F> : sole_parameter<decltype(&F::operator())> {};
+struct call_signature<F> : call_signature<decltype(&F::operator())> {};
 
+// What a RetryIf predicate's type says, and the exception type it catches (std::exception when the predicate says
+// none: a placeholder, for a predicate already rejected with a grit: message).
 template <class Pred>
-using caught_type = std::conditional_t<std::is_void_v<typename sole_parameter<Pred>::type>, std::exception,
-                                       std::remove_cvref_t<typename sole_parameter<Pred>::type>>;
+struct PredicateShape {
+  using signature = call_signature<Pred>;
+  static constexpr bool named = signature::known;
+  static constexpr bool unary = boost::mp11::mp_size<typename signature::parameters>::value == 1;
+  using parameter = boost::mp11::mp_eval_if_c<!unary, void, boost::mp11::mp_front, typename signature::parameters>;
+  static constexpr bool class_parameter = std::is_class_v<std::remove_cvref_t<parameter>>;
+  // By value or by const reference: a non-const reference could not bind the caught exception, which is const.
+  static constexpr bool const_parameter =
+      !std::is_reference_v<parameter> || std::is_const_v<std::remove_reference_t<parameter>>;
+  using caught = std::conditional_t<named && unary && class_parameter, std::remove_cvref_t<parameter>, std::exception>;
+};
 
 // Holds a predicate: nothing when it is an empty type, the object otherwise.
 template <class Pred>
@@ -217,20 +232,57 @@ concept ResultFilter =
 template <class F>
 concept FilterPolicy = ExceptionFilter<F> || ResultFilter<F>;
 
-// Retries on exceptions of these types, derived ones included.
+template <class... E>
+struct RetryOn;
+
+namespace detail {
+// The exception types an argument of RetryOn stands for: itself, or, for a list type (another RetryOn<...>, a
+// std::tuple<...>, a boost::mp11::mp_list<...>), the types it lists, flattened to any depth. So the natural port of
+// stamina's `on=RETRYABLE`, `RetryOn<Retryable>` with `using Retryable = RetryOn<A, B>`, retries A and B instead of
+// catching an exception of type RetryOn<A, B> that nobody throws.
+template <class T>
+struct listed_exceptions {
+  using type = boost::mp11::mp_list<T>;
+};
+template <class... T>
+struct listed_exceptions<RetryOn<T...>> {
+  using type = boost::mp11::mp_append<boost::mp11::mp_list<>, typename listed_exceptions<T>::type...>;
+};
+template <class... T>
+struct listed_exceptions<std::tuple<T...>> : listed_exceptions<RetryOn<T...>> {};
+template <class... T>
+struct listed_exceptions<boost::mp11::mp_list<T...>> : listed_exceptions<RetryOn<T...>> {};
+
+// A type named once even when several lists name it: one catch clause each.
+template <class... E>
+using flattened_exceptions = boost::mp11::mp_unique<typename listed_exceptions<RetryOn<E...>>::type>;
+
+// Whether none of T... is a grit policy (a type with a category tag): `RetryOn<RetryIf<P>>` is a mistake.
+template <class... T>
+constexpr bool names_no_policy(boost::mp11::mp_list<T...>) {
+  return (!is_policy<T> && ...);
+}
+}  // namespace detail
+
+// Retries on exceptions of these types, derived ones included. A list type among them (RetryOn<A, B>,
+// std::tuple<A, B>, boost::mp11::mp_list<A, B>) stands for the types it lists.
 template <class... E>
 struct RetryOn {
+  using grit_category = category::filter;
+  using exception_types = detail::flattened_exceptions<E...>;
+
   // The checks sit in a lambda so that, when one fails, the class itself stays valid: clang would otherwise mark it
   // invalid, and Retrying would add a misleading "not a policy" error after this one. (The same in every policy.)
   static_assert([] {
-    static_assert(sizeof...(E) > 0, "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
-    static_assert((std::is_class_v<E> && ...),
+    static_assert(!boost::mp11::mp_empty<exception_types>::value,
+                  "grit: RetryOn<> names no exception type; write RetryOn<YourError, ...>");
+    static_assert(boost::mp11::mp_all_of<exception_types, std::is_class>::value,
                   "grit: RetryOn<E...> takes exception class types (not references, pointers or built-in types)");
+    static_assert(detail::names_no_policy(exception_types{}),
+                  "grit: RetryOn<E...> takes exception types, and a grit policy is not one; give the policy to "
+                  "Retrying<...> itself, beside the RetryOn");
     return true;
   }());
-
-  using grit_category = category::filter;
-  using exception_types = boost::mp11::mp_list<E...>;
 
   template <class X>
   static constexpr Verdict classify(const X&) noexcept {
@@ -238,24 +290,50 @@ struct RetryOn {
   }
 };
 
-// Retries on an exception when Pred says so. Pred takes the exception (its parameter type is what is caught;
-// a generic predicate receives `const std::exception&`) and returns bool or a duration (the exact next wait).
+// Retries on an exception when Pred says so. Pred takes the exception (its parameter type is what is caught, so it
+// is named, not `auto`: `const std::exception&` for every exception) and returns bool, a duration (the exact next
+// wait) or a Verdict.
 template <class Pred>
 class RetryIf : public detail::PredicateHolder<Pred> {
-  using caught = detail::caught_type<Pred>;
+  using shape = detail::PredicateShape<Pred>;
+  using caught = typename shape::caught;
+  // Whether every check below passes; only then is the predicate called (so a misuse is one error).
+  static constexpr bool well_formed = [] {
+    // Nested, not one &&: naming is_invocable instantiates a generic predicate's body, which must not happen.
+    if constexpr (!(shape::named && shape::unary && shape::class_parameter && shape::const_parameter))
+      return false;
+    else if constexpr (!std::is_invocable_v<const Pred&, const caught&>)
+      return false;
+    else
+      return detail::answers_with_verdict<Pred, caught>();
+  }();
   // Each check only once the one before it passed, so that a misuse is one error (see RetryOn for the lambda).
   static_assert([] {
-    static_assert(std::is_class_v<caught>,
-                  "grit: RetryIf's predicate must take one exception (class type) parameter, e.g. "
-                  "[](const HttpError& e) { return e.status() >= 500; }");
-    if constexpr (std::is_class_v<caught>) {
+    if constexpr (!shape::named)
+      static_assert(shape::named,
+                    "grit: RetryIf's predicate must name the exception type it takes, e.g. [](const HttpError& e) { "
+                    "return e.status() >= 500; }: that type is what is caught, so it cannot be generic (auto) or "
+                    "overloaded; write const std::exception& to see every exception");
+    else if constexpr (!shape::unary)
+      static_assert(shape::unary,
+                    "grit: RetryIf's predicate takes exactly one parameter, the exception, e.g. "
+                    "[](const HttpError& e) { return e.status() >= 500; }");
+    else if constexpr (!shape::class_parameter)
+      static_assert(shape::class_parameter,
+                    "grit: RetryIf's predicate must take one exception (class type) parameter, e.g. "
+                    "[](const HttpError& e) { return e.status() >= 500; }");
+    else if constexpr (!shape::const_parameter)
+      static_assert(shape::const_parameter,
+                    "grit: RetryIf's predicate must take the exception by const reference (the caught exception is "
+                    "const), e.g. [](const HttpError& e) { return e.status() >= 500; }");
+    else if constexpr (!std::is_invocable_v<const Pred&, const caught&>)
       static_assert(std::is_invocable_v<const Pred&, const caught&>,
-                    "grit: RetryIf's predicate must be callable as a const object with the exception it takes");
-      if constexpr (std::is_invocable_v<const Pred&, const caught&>)
-        static_assert(detail::answers_with_verdict<Pred, caught>(),
-                      "grit: RetryIf's predicate must return bool (retry or not) or a std::chrono duration (retry "
-                      "after exactly that long)");
-    }
+                    "grit: RetryIf's predicate must be callable as a const object: not a mutable lambda, and a call "
+                    "operator marked const");
+    else
+      static_assert(well_formed,
+                    "grit: RetryIf's predicate must return bool (retry or not) or a std::chrono duration (retry "
+                    "after exactly that long), or a grit::Verdict (Verdict::retry() for the backoff)");
     return true;
   }());
 
@@ -265,7 +343,7 @@ class RetryIf : public detail::PredicateHolder<Pred> {
   using detail::PredicateHolder<Pred>::PredicateHolder;
 
   Verdict classify(const caught& e) const {
-    if constexpr (detail::answers_with_verdict<Pred, caught>())
+    if constexpr (well_formed)
       return to_verdict(this->pred_(e));
     else
       return Verdict::give_up();  // not reached: a check above has failed; no second error

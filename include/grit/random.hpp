@@ -108,7 +108,7 @@ class Bits {
  public:
   template <RandomPolicy R>
   Bits(const R& random, typename R::state_type& state) noexcept
-      : random_(&random), state_(&state), next_([](const void* r, void* s) {
+      : random_(__builtin_addressof(random)), state_(__builtin_addressof(state)), next_([](const void* r, void* s) {
           return static_cast<const R*>(r)->next(*static_cast<typename R::state_type*>(s));
         }) {}
 

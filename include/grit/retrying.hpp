@@ -36,6 +36,19 @@ constexpr void reject_attempt_timeout() {
                 "grit::asio::async_retry or co_retry (grit/asio.hpp); the call operator cannot interrupt a call");
 }
 
+// What a call that cannot be made returns: a type that converts to anything (never called: the call has a grit:
+// error), so that `int x = retry(f, bad)` and `return retry(f, bad);` show that message alone, not a "void value not
+// ignored" before it.
+struct Uncallable {
+  template <class T>
+  operator T() const noexcept;
+};
+
+// What calling F with the caller's arguments as lvalues returns, or Uncallable.
+template <class F, class... A>
+using call_result = typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
+                                                std::type_identity<Uncallable>>::type;
+
 }  // namespace detail
 
 template <class... Policies>
@@ -67,7 +80,8 @@ class Retrying {
 
   // Every policy default-made; the name defaults to the calling function. Deliberately unconstrained: a policy that
   // needs a run-time value gets a grit: message (in pick) rather than "no matching constructor".
-  [[gnu::always_inline]] Retrying(detail::CallSite site = detail::CallSite::current())
+  // constexpr, so that a Retrying of compile-time policies can be a constant: `inline constexpr HttpRetry retry{};`.
+  [[gnu::always_inline]] constexpr Retrying(detail::CallSite site = detail::CallSite::current())
       : policies_(detail::make_store(stored_types{})) {
     // Written in afterwards rather than passed to every policy's making (at -O0, a copy per policy per call site).
     if constexpr (std::is_same_v<name_type, detail::CallSiteName>)
@@ -88,11 +102,11 @@ class Retrying {
   }
 
   template <class P>
-  [[gnu::always_inline]] const P& policy() const noexcept {
+  [[gnu::always_inline]] constexpr const P& policy() const noexcept {
     return static_cast<const detail::Holder<P>&>(policies_).value;
   }
 
-  [[gnu::always_inline]] std::string_view name() const noexcept { return policy<name_type>().value(); }
+  constexpr std::string_view name() const { return policy<name_type>().value(); }
 
   // A fresh schedule for a call driven by hand. It refers to this Retrying, which must outlive it.
   Schedule<Retrying> schedule() const& noexcept { return Schedule<Retrying>(*this); }
@@ -101,21 +115,35 @@ class Retrying {
   // Calls f(args...) until it succeeds or the policies give up. Every attempt gets the caller's arguments as
   // lvalues: nothing is copied, and nothing is moved from before a later attempt needs it.
   // Misuse is checked one thing at a time, and nothing is called after a failed check, so that the grit: message is
-  // the only error. (Not SFINAE-friendly, on purpose: "no match for call" would not say why.)
+  // the only error; a call that cannot be made returns Uncallable, so using its result adds no error either. (Not
+  // SFINAE-friendly, on purpose: "no match for call" would not say why.)
   template <class F, class... Args>
   requires(!std::is_same_v<std::remove_cvref_t<F>, std::stop_token>)
-      [[gnu::always_inline]] detail::attempt_result_or_void<F, Args...>
+      [[gnu::always_inline]] detail::call_result<F, Args...>
       operator()(F&& f, Args&&... args) const {
-    using R = detail::attempt_result_or_void<F, Args...>;
+    using R = detail::call_result<F, Args...>;
+    using Fn = std::remove_cvref_t<F>;
     if constexpr (attempt_type::limits_attempts) {
       detail::reject_attempt_timeout<attempt_type>();
       throw;  // not reached
+    } else if constexpr (!std::is_invocable_v<F&, Args&...> && std::is_invocable_v<Fn&, Args&...>) {
+      static_assert(std::is_invocable_v<F&, Args&...>,
+                    "grit: the function is a mutable callable (a lambda marked mutable, a non-const operator()) "
+                    "reached through a const object, as in `const auto g = grit::retrying<R>(f)`; drop that const, "
+                    "or make the call operator const");
+      throw;  // not reached: keeps the failed assertion the only error
+    } else if constexpr (!std::is_invocable_v<F&, Args&...> &&
+                         std::is_invocable_v<Fn&, std::remove_reference_t<Args>&&...>) {
+      static_assert(std::is_invocable_v<F&, Args&...>,
+                    "grit: the function can be called only with moved (rvalue) arguments, and every attempt reuses "
+                    "the caller's arguments; make a fresh one per attempt in a lambda: "
+                    "retry([] { return consume(std::make_unique<int>(1)); })");
+      throw;  // not reached
     } else if constexpr (!std::is_invocable_v<F&, Args&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
-                    "grit: the function cannot be called with these arguments as lvalues. Every attempt reuses the "
-                    "caller's arguments, so one that must be moved in (a by-value std::unique_ptr, say) cannot be "
-                    "retried; wrap the call in a lambda that makes a fresh argument for each attempt");
-      throw;  // not reached: keeps the failed assertion the only error
+                    "grit: the function is not callable with these argument types; check them against its "
+                    "parameters");
+      throw;  // not reached
     } else if constexpr (inspects_results && std::is_void_v<R>) {
       static_assert(!std::is_void_v<R>,
                     "grit: RetryOnError and RetryOnResult inspect a returned value, but this function returns void; "

@@ -73,6 +73,23 @@ struct StopTokenRef {
   bool stop_requested() const noexcept { return token->stop_requested(); }
 };
 
+// The scope slots of a schedule, one per sink (ScheduleCore::scope_slot): a plain aggregate rather than std::tuple,
+// whose layers would each be a function at -O0.
+template <std::size_t K, class T>
+struct ScopeSlotAt {
+  [[no_unique_address]] T slot;
+};
+template <class Indices, class... T>
+struct ScopeSlotsOf;
+template <std::size_t... K, class... T>
+struct ScopeSlotsOf<std::index_sequence<K...>, T...> : ScopeSlotAt<K, T>... {};
+template <class Indices, class... T>
+using ScopeSlots = ScopeSlotsOf<Indices, T...>;
+template <std::size_t K, class T>
+[[gnu::always_inline]] inline T& slot_at(ScopeSlotAt<K, T>& slots) noexcept {
+  return slots.slot;
+}
+
 // The decision, made from a plan (detail/plan.hpp): every Retrying type with the same kinds of policies shares one
 // copy of it, whatever the numbers in their types. In order: the switches, a requested stop, the budget's token,
 // the stops, the budget's answer, the wait, the jitter, the deadline clamp, the sinks.
@@ -154,7 +171,9 @@ class ScheduleCore {
     if (wait > time_left) wait = time_left;  // no wait ends after a deadline
 
     if constexpr (any_wants<RetryDetails>(sink_types{})) {
-      notify(RetryDetails{name_, attempt_, wait, waited_, cause});
+      const RetryDetails details{name_, attempt_, wait, waited_, Cause(Cause::View{}, cause)};
+      notify(details);
+      if constexpr (opens_scopes) open_scopes(details, sink_indices{});
       // Time spent in the sinks (a slow hook) comes off the wait: the deadline stays where it was.
       if constexpr (stops_type::uses_clock) {
         if (time_left != nanoseconds::max()) {
@@ -195,12 +214,19 @@ class ScheduleCore {
     return plan_.template policy<Filter>();
   }
 
-  // Carries out a retry decision with the clock policy.
+  // Carries out a retry decision with the clock policy. The scopes sinks opened for the wait end with it, however
+  // it ends.
   [[gnu::always_inline]] void wait(Decision decision) const {
-    if (decision) plan_.clock().sleep_for(decision.wait());
+    if constexpr (opens_scopes) {
+      const ScopesEnd end{*this};
+      if (decision) plan_.clock().sleep_for(decision.wait());
+    } else {
+      if (decision) plan_.clock().sleep_for(decision.wait());
+    }
   }
   // The same, ended early by a requested stop: whether the wait ran its course (else the caller cancels).
   bool wait_unless_stopped(Decision decision, const std::stop_token& token) const {
+    [[maybe_unused]] const ScopesEnd end{*this};
     if (!decision) return true;
     if constexpr (requires { plan_.clock().sleep_for(decision.wait(), token); }) {
       return plan_.clock().sleep_for(decision.wait(), token);
@@ -208,6 +234,11 @@ class ScheduleCore {
       plan_.clock().sleep_for(decision.wait());  // a clock of your own that cannot be interrupted
       return !token.stop_requested();
     }
+  }
+
+  // A wait carried out by other means (an Asio timer) is over: the scopes sinks opened for it end.
+  [[gnu::always_inline]] void wait_ended() const noexcept {
+    if constexpr (opens_scopes) close_scopes(sink_indices{});
   }
 
   // The call ends by cancellation (a stop requested during a wait, an Asio cancellation): sinks hear gave_up with
@@ -234,6 +265,76 @@ class ScheduleCore {
  private:
   using sink_indices = std::make_index_sequence<boost::mp11::mp_size<sink_types>::value>;
 
+  // The scopes sinks open for a wait (sink.hpp's wait_scope): a slot per sink, empty for those without one.
+  // The hooks' scopes as a plain pointer, so that the default schedule stays trivially destructible (nothing to
+  // construct or destroy on the success path, detail/driver.hpp's Deferred): every wait ends them (wait, wait_ended,
+  // the hand-driven Schedule's destructor).
+  struct HookScopesSlot {
+    ScopeBox* head = nullptr;
+    HookScopesSlot() = default;
+    HookScopesSlot(const HookScopesSlot&) noexcept {}  // a copied schedule has no scopes open
+    HookScopesSlot(HookScopesSlot&& other) noexcept : head(std::exchange(other.head, nullptr)) {}
+    HookScopesSlot& operator=(const HookScopesSlot& other) noexcept {
+      if (this != &other) reset();
+      return *this;
+    }
+    HookScopesSlot& operator=(HookScopesSlot&& other) noexcept {
+      if (this != &other) {
+        reset();
+        head = std::exchange(other.head, nullptr);
+      }
+      return *this;
+    }
+    [[gnu::always_inline]] void emplace(HookScopes&& scopes) noexcept { head = scopes.release(); }
+    [[gnu::always_inline]] void reset() noexcept { HookScopes::destroy(std::exchange(head, nullptr)); }
+  };
+  template <class S, bool = has_wait_scope<S>>
+  struct ScopeSlotOf {
+    using type = Empty;
+  };
+  template <class S>
+  struct ScopeSlotOf<S, true> {
+    using type =
+        std::conditional_t<std::is_same_v<wait_scope_t<S>, HookScopes>, HookScopesSlot, std::optional<wait_scope_t<S>>>;
+  };
+  template <class S>
+  using scope_slot = typename ScopeSlotOf<S>::type;
+  using scope_slots = boost::mp11::mp_apply<
+      ScopeSlots, boost::mp11::mp_push_front<boost::mp11::mp_transform<scope_slot, sink_types>, sink_indices>>;
+  template <class S>
+  using opens_scope = boost::mp11::mp_bool<has_wait_scope<S>>;
+  static constexpr bool opens_scopes = boost::mp11::mp_any_of<sink_types, opens_scope>::value;
+
+  template <std::size_t... K>
+  [[gnu::always_inline]] void open_scopes(const RetryDetails& details, std::index_sequence<K...>) const noexcept {
+    (open_scope<K>(details), ...);
+  }
+  template <std::size_t K>
+  [[gnu::always_inline]] void open_scope(const RetryDetails& details) const noexcept {
+    if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) {
+      try {
+        slot_at<K>(scopes_).reset();  // one scope per sink at a time
+        slot_at<K>(scopes_).emplace(plan_.template sink<K>().wait_scope(details));
+      } catch (...) {
+        // A scope that cannot be made is no scope; the retry goes on.
+      }
+    }
+  }
+  // In the reverse order of opening.
+  template <std::size_t... K>
+  [[gnu::always_inline]] void close_scopes(std::index_sequence<K...>) const noexcept {
+    constexpr std::size_t n = sizeof...(K);
+    ((close_scope<n - 1 - K>()), ...);
+  }
+  template <std::size_t K>
+  [[gnu::always_inline]] void close_scope() const noexcept {
+    if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) slot_at<K>(scopes_).reset();
+  }
+  struct ScopesEnd {
+    const ScheduleCore& schedule;
+    [[gnu::always_inline]] ~ScopesEnd() { schedule.wait_ended(); }
+  };
+
   template <class Details>
   [[gnu::always_inline]] void notify(const Details& details) const noexcept {
     notify_each(sink_indices{}, details);
@@ -256,7 +357,7 @@ class ScheduleCore {
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
     if constexpr (any_wants<GiveUpDetails>(sink_types{}))
-      notify(GiveUpDetails{name_, attempt_, waited_, reason, cause});
+      notify(GiveUpDetails{name_, attempt_, waited_, reason, Cause(Cause::View{}, cause)});
     return Decision::give_up();
   }
 
@@ -318,6 +419,7 @@ class ScheduleCore {
   [[no_unique_address]] time_point start_{};
   [[no_unique_address]] typename Plan::random_type::state_type random_state_;
   [[no_unique_address]] Stop stop_;
+  [[no_unique_address]] mutable scope_slots scopes_;
   bool active_;
   bool testing_ = false;  // testing mode, and then its attempt limit
   std::uint64_t testing_limit_ = 0;
@@ -360,6 +462,11 @@ class Schedule {
  public:
   explicit Schedule(const Config& config) noexcept(noexcept(detail::start_of_call(config)))
       : core_(detail::make_plan(config), detail::name_for<core>(config), detail::start_of_call(config)) {}
+  Schedule(const Schedule&) = default;  // a copy starts with no scopes open: they stay the original's
+  Schedule(Schedule&&) noexcept = default;
+  Schedule& operator=(const Schedule&) = default;
+  Schedule& operator=(Schedule&&) noexcept = default;
+  ~Schedule() { core_.wait_ended(); }  // a scope still open when a call driven by hand ends
 
   // The attempt now running (before a failure is reported) or just failed, from 1.
   std::uint64_t attempt() const noexcept { return core_.attempt(); }
@@ -382,6 +489,8 @@ class Schedule {
   void on_success() { core_.on_success(); }
   // The call ends by cancellation: sinks hear gave_up with GiveUpReason::cancelled about `cause`.
   Decision cancel(const Cause& cause) const { return core_.cancel(cause); }
+  // For a driver that waits by other means (a timer): the wait is over, and the scopes sinks opened for it end.
+  [[gnu::always_inline]] void wait_ended() const noexcept { core_.wait_ended(); }
   // The time left until a stop::Timeout's deadline; none when no stop reads the clock (or in testing mode).
   std::optional<nanoseconds> time_left() const { return core_.time_left(); }
 

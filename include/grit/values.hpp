@@ -7,6 +7,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <type_traits>
 
 #include "detail/arithmetic.hpp"
 
@@ -26,6 +27,16 @@ struct Duration {
   constexpr Duration(Runtime) : is_runtime(true) {}
   template <class Rep, class Period>
   constexpr Duration(std::chrono::duration<Rep, Period> d) : ns(detail::to_nanoseconds(d).count()) {}
+  // A bare number (`Timeout<30>`, stamina's `wait_initial=0.1`) has no unit: one grit: message instead of "could not
+  // convert" and the errors that follow it. The number is read as seconds, stamina's unit, so that the policy's own
+  // checks (Timeout<D> needs D > 0, Max >= Initial) see a sensible value and add no error of their own.
+  template <class T>
+  requires std::is_arithmetic_v<T>
+  constexpr Duration(T seconds)
+      : ns(detail::to_nanoseconds(std::chrono::duration<long double>(static_cast<long double>(seconds))).count()) {
+    static_assert(sizeof(T) == 0,
+                  "grit: durations need a unit: write 30s or 100ms (using namespace std::chrono_literals)");
+  }
 
   constexpr nanoseconds value() const { return nanoseconds(ns); }
 };

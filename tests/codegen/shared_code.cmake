@@ -12,7 +12,10 @@
 #
 # cmake -DCXX=... -DNM=... -DSTRIP=... -DSOURCE_DIR=... -DBOOST_INCLUDE=... -DWORK_DIR=... -P shared_code.cmake
 cmake_minimum_required(VERSION 3.25)
-set(MAX_O0_RATIO 1.35)
+# 1.35 until issue 9/10/11's core features (call-site names, wait scopes, causes that own their text, cancellation)
+# added a fixed 53 kB to the -O0 unit: 108 240 -> 161 184 B against the hand unit's 94 160 (1.15 -> 1.71). Without
+# constant plans the unit is 207 216 B (2.20; Clang 14: 1.81 and 2.42), so 1.95 still fails when it is lost.
+set(MAX_O0_RATIO 1.95)
 file(MAKE_DIRECTORY ${WORK_DIR})
 execute_process(COMMAND bash ${SOURCE_DIR}/tools/gen_bloat.sh ${WORK_DIR} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -57,7 +60,7 @@ endforeach()
 math(EXPR ratio_x1000 "${grit_size} * 1000 / ${hand_size}")
 
 message(STATUS "shared_code (${CXX} -O0): stripped objects grit ${grit_size} B, hand ${hand_size} B, ratio ${ratio_x1000}/1000")
-if(ratio_x1000 GREATER 1350)
+if(ratio_x1000 GREATER 1950)
   string(APPEND problems "  -O0: grit's object is ${ratio_x1000}/1000 of the hand unit's (at most ${MAX_O0_RATIO})\n")
 endif()
 if(problems)

@@ -52,3 +52,29 @@ extern "C" int hand_success() {
     }
   }
 }
+
+// With a retry budget (issue 13): a success gives token_ratio back to the bucket, so the success path reads the
+// bucket once (relaxed) and writes it only while it is below full. Held to the hand loop that does the same with
+// the same bucket: no more instructions, no more atomic instructions, no more references to the bucket.
+grit::budget::TokenBucket budget_bucket{{.max_tokens = 10, .token_ratio = 0.1}};
+using Budgeted = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<3>, grit::budget::Shared<budget_bucket>>;
+extern "C" int grit_with_budget(const Budgeted& retry) {
+  return retry([] { return op(); });
+}
+
+extern "C" int hand_with_budget() {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      const int result = op();
+      budget_bucket.on_success();
+      return result;
+    } catch (const Transient&) {
+      budget_bucket.on_failure();
+      if (attempt >= 3 || !budget_bucket.allows_retry()) throw;
+      thread_local std::mt19937_64 engine{std::random_device{}()};
+      std::uniform_real_distribution<double> jitter(0.0, 1.0);
+      const double seconds = std::min(5.0, 0.1 * std::pow(2.0, attempt - 1) + jitter(engine));
+      std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    }
+  }
+}

@@ -1,4 +1,4 @@
-// expect-error: grit: the function cannot be called with these arguments as lvalues
+// expect-error: grit: the function can be called only with moved \(rvalue\) arguments
 // A function that can only take a moved argument: every attempt reuses the same argument.
 #include <grit/grit.hpp>
 

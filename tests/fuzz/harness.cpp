@@ -31,17 +31,6 @@
 namespace grit_fuzz {
 namespace {
 
-// Known defects of issue #9, each skipped by the model until the core fix lands (then the guard goes).
-// Item 10: a NaN run-time duration is rejected with "grit: a duration is NaN", which does not name the parameter.
-constexpr bool known_defect_10_nan_message = true;
-// Item 8: time spent in hooks and sinks is not taken off the wait, so a wait after a slow sink ends after a Timeout's
-// deadline (regressions/known_defect_8_hook_time). The rule: no wait ends after the deadline, hooks included.
-constexpr bool known_defect_8_hook_time = true;
-// Not in issue #9, found by this fuzzer (regressions/finding_timeout_max_is_no_timeout): a Timeout of exactly
-// nanoseconds::max() (292 years; also what a longer one saturates to) is taken as no timeout at all, so a call whose
-// virtual clock has saturated at that deadline is still retried. Skipped until decided (fix it, or document it).
-constexpr bool finding_timeout_max_is_no_timeout = true;
-
 using i64 = std::int64_t;
 using u64 = std::uint64_t;
 __extension__ using i128 = __int128;
@@ -142,7 +131,7 @@ std::string ns(i64 v) { return std::to_string(v) + "ns"; }
 // Builds one policy with the constructor that may reject its value; checks that it is rejected exactly when the
 // model says the value is out of range, and that the message names the parameter.
 template <class Make>
-auto make_checked(const char* policy, const char* parameter, bool model_valid, Make make, bool nan = false)
+auto make_checked(const char* policy, const char* parameter, bool model_valid, Make make)
     -> std::optional<decltype(make())> {
   try {
     auto p = make();
@@ -151,8 +140,7 @@ auto make_checked(const char* policy, const char* parameter, bool model_valid, M
   } catch (const std::invalid_argument& e) {
     check(!model_valid, std::string(policy) + ": a valid " + parameter + " was rejected: " + e.what());
     const bool names_it = std::strstr(e.what(), (std::string(": ") + parameter + " ").c_str()) != nullptr;
-    if (!(nan && known_defect_10_nan_message))
-      check(names_it, std::string(policy) + ": the message does not name " + parameter + ": " + e.what());
+    check(names_it, std::string(policy) + ": the message does not name " + parameter + ": " + e.what());
     return std::nullopt;
   }
 }
@@ -261,8 +249,7 @@ int run_one(const std::uint8_t* data, std::size_t size) {
       const long double exact = static_cast<long double>(seconds) * 1e9L;
       const bool nan = std::isnan(seconds);
       timeout = make_checked(
-          "Timeout", "timeout", !nan && exact >= 1.0L, [&] { return Timeout{std::chrono::duration<double>(seconds)}; },
-          nan);
+          "Timeout", "timeout", !nan && exact >= 1.0L, [&] { return Timeout{std::chrono::duration<double>(seconds)}; });
       if (!timeout) return 0;
       deadline = timeout->timeout().count();
       const long double expected =
@@ -456,8 +443,7 @@ int run_one(const std::uint8_t* data, std::size_t size) {
     }
     // A retried failure: give up, or wait.
     const bool stop_attempts = attempts && n >= limit;
-    const bool no_deadline = finding_timeout_max_is_no_timeout && deadline == i64_max;
-    const bool stop_timeout = timeout && !no_deadline && now >= deadline;
+    const bool stop_timeout = timeout && now >= deadline;
     if (stop_attempts || stop_timeout) {
       check(n == calls, at + "retried after a stop policy said stop");
       check(caught == Outcome::transient && caught_attempt == n && caught_address == thrown_address,
@@ -480,28 +466,30 @@ int run_one(const std::uint8_t* data, std::size_t size) {
     check(r.waited_so_far.count() == waited,
           at + "waited_so_far " + ns(r.waited_so_far.count()) + ", expected " + ns(waited));
     check(r.cause_type == &typeid(Transient), at + "the retry event's cause is not the exception");
-    const i64 w = r.wait_for.count();
-    check(sleeps[n - 1].count() == w, at + "slept " + ns(sleeps[n - 1].count()) + " where the event said " + ns(w));
+    const i64 w = r.wait_for.count();  // the wait as decided, before the sink took its time
     auto [lo, hi] =
         jitter_bounds(jitter_kind, model.delay(n), additive_max, model.initial, n == 1 ? model.initial : previous);
     lo = std::clamp<i64>(lo, 0, model.max);
     hi = std::clamp<i64>(hi, 0, model.max);
-    // The sink hears the retry (taking its time), then the wait begins; the wait must end by the deadline, so it is
-    // clamped to the time left when it begins (known defect 8: grit clamps it to the time left at the failure).
-    const i64 wait_start = add_sat(now, step.sink_time);
-    const i64 clamped_at = known_defect_8_hook_time ? now : wait_start;
-    if (timeout && !no_deadline) {
-      const i64 left = std::max<i64>(deadline - clamped_at, 0);  // deadline > now here
+    if (timeout) {  // clamped to the time left at the failure
+      const i64 left = std::max<i64>(deadline - now, 0);  // deadline > now here
       lo = std::min(lo, left);
       hi = std::min(hi, left);
     }
     check(w >= lo && w <= hi, at + "wait " + ns(w) + " outside [" + ns(lo) + ", " + ns(hi) + "]");
     check(w <= model.max, at + "wait " + ns(w) + " above Max " + ns(model.max));
-    check(!timeout || no_deadline || add_sat(clamped_at, w) <= std::max(deadline, clamped_at),
+    // The sink hears the retry (taking its time), then the wait begins: the time the sink took comes off it, so
+    // that no wait ends after the deadline.
+    const i64 wait_start = add_sat(now, step.sink_time);
+    const i64 expected_sleep = timeout && step.sink_time > 0 ? std::min(w, std::max<i64>(deadline - wait_start, 0)) : w;
+    const i64 slept = sleeps[n - 1].count();
+    check(slept == expected_sleep,
+          at + "slept " + ns(slept) + " where " + ns(expected_sleep) + " was due (the event said " + ns(w) + ")");
+    check(!timeout || add_sat(wait_start, slept) <= std::max(deadline, wait_start),
           at + "the wait ends after the deadline (the sink took " + ns(step.sink_time) + ")");
-    now = add_sat(wait_start, w);
-    waited = add_sat(waited, w);
-    previous = w;
+    now = add_sat(wait_start, slept);
+    waited = add_sat(waited, slept);
+    previous = slept;
   }
   if (std::getenv("GRIT_FUZZ_VERBOSE")) std::fprintf(stderr, "--- case ---\n%s", the_case.text.c_str());
   current = nullptr;

@@ -2,6 +2,8 @@
 // public vocabulary (values.hpp) and every policy.
 #pragma once
 
+#include "cxx20.hpp"  // first: the C++20 check
+
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -76,6 +78,14 @@ constexpr std::chrono::nanoseconds saturating_mul(std::chrono::nanoseconds a, st
   throw std::invalid_argument(std::string(policy) + ": " + parameter + " " + requirement);
 }
 
-inline std::string to_string(std::chrono::nanoseconds d) { return std::to_string(d.count()) + "ns"; }
+// A duration as a user writes it, in the largest unit that keeps it exact: "10s", "100ms", "250us", "7ns" (zero is
+// "0s").
+inline std::string to_string(std::chrono::nanoseconds d) {
+  const std::int64_t ns = d.count();
+  if (ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
+  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
+}
 
 }  // namespace grit::detail

@@ -17,11 +17,15 @@
 //                                            end of the first catch clause             instructions (GCC)     (made at the call)
 //   NameText (name.hpp)                      no strlen call in the caller's catch      by reference: 13 -> 9  codegen.success_path
 //                                            clause                                    instructions (GCC)     (by reference)
+//   CallSite: one std::source_location       a Retrying made at the call stores one    made at the call:      codegen.success_path
+//     word, passed by value (name.hpp)       word; its address is never taken          16 -> 8 (GCC)          (made at the call)
+//   hook scopes as a raw pointer             the default schedule stays trivially      (part of Deferred)     codegen.success_path
+//     (schedule.hpp's HookScopesSlot)        destructible
 //   Deferred<T>: raw bytes                   nothing constructed on the success path   (part of the above)    codegen.success_path
 //   plans and twins (detail/plan.hpp,        one schedule type per kind of policies    20 types: 1 decision,  codegen.shared_code,
 //     detail/twin.hpp, each family header)                                             not 20                 policies_test
 //   Erased<R>: the loop behind a pointer     one retry loop per (plan, clauses, R)     20 types: 1 loop       codegen.shared_code
-//   constant plans (consteval)               a stateless Retrying's plan is data       -O0 1.15 x, not 1.61 x codegen.shared_code
+//   constant plans (consteval)               a stateless Retrying's plan is data       -O0 1.71 x, not 2.20 x codegen.shared_code
 //   always_inline on the layers              -O0: one function per call site           -O0 215 -> 337 kB      codegen.shared_code
 //                                                                                      without (driver)       (-O0 ratio)
 //   decide inlined for returned failures     the counters stay in registers            Clang 1029 -> 225 Ir   callgrind returned_k10
@@ -53,13 +57,6 @@ namespace grit::detail {
 
 template <class F, class... A>
 using attempt_result = std::invoke_result_t<F&, A&...>;
-
-// attempt_result, or void when f cannot be called so: Retrying's call operator then says why, in one error, instead
-// of dropping out of overload resolution ("no match for call").
-template <class F, class... A>
-using attempt_result_or_void =
-    typename std::conditional_t<std::is_invocable_v<F&, A&...>, std::invoke_result<F&, A&...>,
-                                std::type_identity<void>>::type;
 
 // The object a pointer to member is applied to: the argument itself, or what it points to (a pointer, a smart pointer).
 template <class C, class T>
@@ -397,7 +394,7 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
     } else if constexpr (Core::inspects_results || std::is_same_v<std::remove_const_t<F>, Erased<R>>) {
       return retry_loop(call, call.first_decision.get(), f, args...);
     } else if constexpr (sizeof...(A) == 0 && std::is_object_v<F>) {
-      Erased<R> erased{&call_erased<R, F>, &f};
+      Erased<R> erased{&call_erased<R, F>, __builtin_addressof(f)};
       return retry_loop(call, call.first_decision.get(), erased);
     } else {
       const auto target = [&f, &args...]() -> R { return f(args...); };
@@ -464,7 +461,7 @@ struct Kept {
 template <class R>
 struct Kept<R&> {
   R* value = nullptr;
-  void keep(R& r) noexcept { value = &r; }
+  void keep(R& r) noexcept { value = __builtin_addressof(r); }
   R& get() noexcept { return *value; }
   R& take() noexcept { return *value; }
 };

@@ -69,9 +69,11 @@ inline TypeNameCache& type_name_cache() {
 
 // A cause's type name (empty for an unknown cause): what logs and metrics call `error_type`.
 inline std::string_view type_name_of(const Cause& cause, std::string& scratch) {
-  const std::type_info* type = cause.type();
-  if (type == nullptr) return {};
-  return type_name_cache().get(*type, scratch);
+  if (!cause.named_by_type()) {  // an error code's category and value, a copy's own text, or nothing
+    scratch = cause.type_name();
+    return scratch;
+  }
+  return type_name_cache().get(*cause.type(), scratch);
 }
 
 inline void append_decimal(std::string& out, std::uint64_t n) {

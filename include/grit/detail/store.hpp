@@ -45,7 +45,7 @@ template <class T, class... Given>
 }
 
 template <class... T, class... Given>
-[[gnu::always_inline]] inline PolicyStore<T...> make_store(boost::mp11::mp_list<T...>, Given&&... given) {
+[[gnu::always_inline]] inline constexpr PolicyStore<T...> make_store(boost::mp11::mp_list<T...>, Given&&... given) {
   return PolicyStore<T...>{Holder<T>{pick<T>(static_cast<Given&&>(given)...)}...};
 }
 

@@ -50,7 +50,7 @@ struct Slot {
 template <std::size_t I, class P>
 struct Slot<I, P, false> {
   const P* pointer;
-  [[gnu::always_inline]] explicit Slot(const P& p) noexcept : pointer(&p) {}
+  [[gnu::always_inline]] explicit Slot(const P& p) noexcept : pointer(__builtin_addressof(p)) {}
   [[gnu::always_inline]] const P& get() const noexcept { return *pointer; }
 };
 
