@@ -249,7 +249,8 @@ class ScheduleCore {
   std::optional<nanoseconds> time_left() const {
     if constexpr (stops_type::uses_clock) {
       if (plan_.stops().reads_clock() && !testing_)
-        return std::max(plan_.stops().ask(StopContext{attempt_, elapsed()}).time_left, nanoseconds::zero());
+        // Asked as if no attempt had been made: the time part only (an attempt limit reached is not "no time").
+        return std::max(plan_.stops().ask(StopContext{0, elapsed()}).time_left, nanoseconds::zero());
     }
     return std::nullopt;
   }

@@ -248,8 +248,8 @@ int run_one(const std::uint8_t* data, std::size_t size) {
       the_case.add("timeout (double seconds) " + std::to_string(seconds));
       const long double exact = static_cast<long double>(seconds) * 1e9L;
       const bool nan = std::isnan(seconds);
-      timeout = make_checked(
-          "Timeout", "timeout", !nan && exact >= 1.0L, [&] { return Timeout{std::chrono::duration<double>(seconds)}; });
+      timeout = make_checked("Timeout", "timeout", !nan && exact >= 1.0L,
+                             [&] { return Timeout{std::chrono::duration<double>(seconds)}; });
       if (!timeout) return 0;
       deadline = timeout->timeout().count();
       const long double expected =
@@ -471,7 +471,7 @@ int run_one(const std::uint8_t* data, std::size_t size) {
         jitter_bounds(jitter_kind, model.delay(n), additive_max, model.initial, n == 1 ? model.initial : previous);
     lo = std::clamp<i64>(lo, 0, model.max);
     hi = std::clamp<i64>(hi, 0, model.max);
-    if (timeout) {  // clamped to the time left at the failure
+    if (timeout) {                                        // clamped to the time left at the failure
       const i64 left = std::max<i64>(deadline - now, 0);  // deadline > now here
       lo = std::min(lo, left);
       hi = std::min(hi, left);
