@@ -8,6 +8,7 @@
 #include <grit/testing.hpp>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <stop_token>
 #include <thread>
@@ -177,4 +178,20 @@ TEST(Cancellation, GiveUpReasonsHaveNames) {
   EXPECT_EQ(grit::to_string(grit::GiveUpReason::budget), "budget");
 }
 
+}  // namespace
+
+namespace {
+TEST(ScheduleTimeLeft, IsTheDeadlinesEvenDuringTheLastAllowedAttempt) {
+  grit::testing::VirtualClock clock;
+  const grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<2>, grit::stop::Timeout<10s>,
+                       grit::testing::VirtualClock>
+      retry{clock};
+  auto schedule = retry.schedule();
+  clock.advance(3s);
+  EXPECT_EQ(schedule.time_left(), std::optional<grit::nanoseconds>(7s));
+  ASSERT_TRUE(schedule.on_failure(grit::Verdict::retry(), grit::Cause{}));  // attempt 2 of 2 now runs
+  EXPECT_EQ(schedule.time_left(), std::optional<grit::nanoseconds>(7s));
+  const grit::Retrying<grit::RetryOn<grit_test::TransientError>, grit::stop::Attempts<2>> untimed;
+  EXPECT_EQ(untimed.schedule().time_left(), std::nullopt);
+}
 }  // namespace
