@@ -47,6 +47,7 @@
 #include <string>
 
 #include "category.hpp"
+#include "detail/exceptions.hpp"
 #include "detail/twin.hpp"
 
 namespace grit {
@@ -120,8 +121,8 @@ class TokenBucket {
   static constexpr std::uint64_t milli_per_token = 1000;
 
   [[noreturn]] static void invalid(const char* parameter, const char* requirement, double got) {
-    throw std::invalid_argument(std::string("grit::budget::TokenBucket: ") + parameter + " " + requirement + ", got " +
-                                std::to_string(got));
+    GRIT_DETAIL_THROW_INVALID_ARGUMENT(std::string("grit::budget::TokenBucket: ") + parameter + " " + requirement +
+                                       ", got " + std::to_string(got));
   }
   // Thousandths, rounded to the nearest: 0.1 is 100 whatever its binary representation. gRPC reads the decimal
   // text and drops digits after the third; for values written with at most 3 decimals the two agree.

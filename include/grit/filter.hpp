@@ -41,6 +41,7 @@
 #include "category.hpp"
 #include "detail/arithmetic.hpp"
 #include "detail/category.hpp"
+#include "detail/exceptions.hpp"
 #include "values.hpp"
 
 namespace grit {
@@ -129,9 +130,15 @@ inline bool is_cancellation(const std::error_code& e) noexcept { return e == std
 inline bool is_cancellation(const std::error_condition& e) noexcept { return e == std::errc::operation_canceled; }
 inline bool is_cancellation(const std::system_error& e) noexcept { return is_cancellation(e.code()); }
 inline bool is_cancellation(const Cancelled&) noexcept { return true; }
-inline bool is_cancellation(const std::exception& e) noexcept {
+// Through a base class, the dynamic type decides. Without RTTI (-fno-rtti) there is no dynamic type to ask: only the
+// overloads above, chosen by the static type, recognise a cancellation, so a grit::Cancelled (or a std::system_error
+// saying operation_canceled) caught by a filter on a base class such as std::exception is not recognised, and is
+// classified by the filter like any other failure.
+inline bool is_cancellation([[maybe_unused]] const std::exception& e) noexcept {
+#if GRIT_DETAIL_RTTI
   if (dynamic_cast<const Cancelled*>(&e)) return true;
   if (const auto* s = dynamic_cast<const std::system_error*>(&e)) return is_cancellation(s->code());
+#endif
   return false;
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "detail/driver.hpp"
+#include "detail/exceptions.hpp"
 #include "detail/resolve.hpp"
 #include "detail/store.hpp"
 #include "schedule.hpp"
@@ -125,36 +126,36 @@ class Retrying {
     using Fn = std::remove_cvref_t<F>;
     if constexpr (attempt_type::limits_attempts) {
       detail::reject_attempt_timeout<attempt_type>();
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (!std::is_invocable_v<F&, Args&...> && std::is_invocable_v<Fn&, Args&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
                     "grit: the function is a mutable callable (a lambda marked mutable, a non-const operator()) "
                     "reached through a const object, as in `const auto g = grit::retrying<R>(f)`; drop that const, "
                     "or make the call operator const");
-      throw;  // not reached: keeps the failed assertion the only error
+      GRIT_DETAIL_RETHROW;  // not reached: keeps the failed assertion the only error
     } else if constexpr (!std::is_invocable_v<F&, Args&...> &&
                          std::is_invocable_v<Fn&, std::remove_reference_t<Args>&&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
                     "grit: the function can be called only with moved (rvalue) arguments, and every attempt reuses "
                     "the caller's arguments; make a fresh one per attempt in a lambda: "
                     "retry([] { return consume(std::make_unique<int>(1)); })");
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (!std::is_invocable_v<F&, Args&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
                     "grit: the function is not callable with these argument types; check them against its "
                     "parameters");
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (inspects_results && std::is_void_v<R>) {
       static_assert(!std::is_void_v<R>,
                     "grit: RetryOnError and RetryOnResult inspect a returned value, but this function returns void; "
                     "use RetryOn<E> for exceptions");
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (inspects_results &&
                          !boost::mp11::mp_all_of_q<detail::result_filters_of<filter_types>, accepts_result<R>>::value) {
       static_assert(boost::mp11::mp_all_of_q<detail::result_filters_of<filter_types>, accepts_result<R>>::value,
                     "grit: a result filter cannot inspect what this function returns: RetryOnError needs an "
                     "expected-like value (has_value() and error()), RetryOnResult a predicate taking the value");
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (std::is_member_pointer_v<std::remove_cvref_t<F>>) {
       const detail::MemberCall<std::remove_cvref_t<F>> member{f};
       return (*this)(member, args...);
@@ -171,12 +172,12 @@ class Retrying {
   decltype(auto) operator()(std::stop_token token, F&& f, Args&&... args) const {
     if constexpr (attempt_type::limits_attempts) {
       detail::reject_attempt_timeout<attempt_type>();
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (!std::is_invocable_v<F&, Args&...> && !std::is_invocable_v<F&, std::stop_token&, Args&...>) {
       static_assert(std::is_invocable_v<F&, Args&...>,
                     "grit: the function cannot be called with these arguments as lvalues, with or without the "
                     "std::stop_token first");
-      throw;  // not reached
+      GRIT_DETAIL_RETHROW;  // not reached
     } else if constexpr (std::is_member_pointer_v<std::remove_cvref_t<F>>) {
       const detail::MemberCall<std::remove_cvref_t<F>> member{f};
       return (*this)(static_cast<std::stop_token&&>(token), member, args...);

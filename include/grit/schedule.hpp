@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "detail/category.hpp"
+#include "detail/exceptions.hpp"
 #include "detail/plan.hpp"
 #include "filter.hpp"
 #include "name.hpp"
@@ -313,10 +314,11 @@ class ScheduleCore {
   template <std::size_t K>
   [[gnu::always_inline]] void open_scope(const RetryDetails& details) const noexcept {
     if constexpr (has_wait_scope<boost::mp11::mp_at_c<sink_types, K>>) {
-      try {
+      GRIT_DETAIL_TRY {
         slot_at<K>(scopes_).reset();  // one scope per sink at a time
         slot_at<K>(scopes_).emplace(plan_.template sink<K>().wait_scope(details));
-      } catch (...) {
+      }
+      GRIT_DETAIL_CATCH_ALL {
         // A scope that cannot be made is no scope; the retry goes on.
       }
     }
@@ -348,9 +350,8 @@ class ScheduleCore {
   template <std::size_t K, class Details>
   [[gnu::always_inline]] void notify_one(const Details& details) const noexcept {
     if constexpr (wants<boost::mp11::mp_at_c<sink_types, K>, Details>()) {
-      try {
-        deliver(plan_.template sink<K>(), details);
-      } catch (...) {
+      GRIT_DETAIL_TRY { deliver(plan_.template sink<K>(), details); }
+      GRIT_DETAIL_CATCH_ALL {
         // An instrumentation failure never replaces the user's failure or result.
       }
     }
@@ -397,17 +398,16 @@ class ScheduleCore {
   void classify_current(Decision& decision) {
     if constexpr (!boost::mp11::mp_empty<Remaining>::value) {
       using L = boost::mp11::mp_front<Remaining>;
-      try {
-        throw;
-      } catch (const typename L::exception& e) {
+      GRIT_DETAIL_TRY { GRIT_DETAIL_RETHROW; }
+      GRIT_DETAIL_CATCH(const typename L::exception& e) {
         if (detail::is_cancellation_of(e)) return;
         const Verdict verdict = filter<typename L::filter>().classify(e);
         if (verdict.retries()) {
           decision = on_failure(verdict, Cause::of_exception(e));
           return;
         }
-      } catch (...) {
       }
+      GRIT_DETAIL_CATCH_ALL {}
       classify_current<boost::mp11::mp_pop_front<Remaining>>(decision);
     }
   }

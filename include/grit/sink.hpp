@@ -40,6 +40,7 @@
 #endif
 
 #include "category.hpp"
+#include "detail/exceptions.hpp"
 #include "detail/shared.hpp"
 #include "stop.hpp"
 #include "values.hpp"
@@ -57,6 +58,20 @@ inline std::string demangle(const char* mangled) {
   }
 #endif
   return mangled;
+}
+
+// The name of T as the compiler writes it in a function's signature ("HttpError", "std::system_error"), for a build
+// without RTTI: "... static_type_name() [with T = X; ...]" (GCC) or "... static_type_name() [T = X]" (clang).
+template <class T>
+std::string_view static_type_name() noexcept {
+  const std::string_view signature = __PRETTY_FUNCTION__;
+  const std::size_t from = signature.find("T = ");
+  if (from == std::string_view::npos) return signature;
+  std::string_view name = signature.substr(from + 4);
+  const std::size_t semicolon = name.find(';');
+  if (semicolon != std::string_view::npos) return name.substr(0, semicolon);
+  const std::size_t bracket = name.rfind(']');
+  return bracket == std::string_view::npos ? name : name.substr(0, bracket);
 }
 }  // namespace detail
 
@@ -96,12 +111,21 @@ class Cause {
 
   // An exception's message is read through std::exception, not a function made for its type: nothing of it (nor of
   // std::string) is compiled where failures are only retried, unless a sink asks for the message.
+  // Without RTTI (-fno-rtti) there is no type_info: type() is nullptr, and type_name() is the static type's name
+  // (the type the filter caught, not the dynamic type of the object thrown).
   template <class E>
   static Cause of_exception(const E& e) noexcept {
+#if GRIT_DETAIL_RTTI
     if constexpr (std::is_convertible_v<const E*, const std::exception*>)
       return Cause(nullptr, &typeid(e), nullptr, __builtin_addressof(e));
     else
       return Cause(nullptr, &typeid(e), nullptr, nullptr);
+#else
+    if constexpr (std::is_convertible_v<const E*, const std::exception*>)
+      return Cause(nullptr, nullptr, &name_only<E>, __builtin_addressof(e), true);
+    else
+      return Cause(nullptr, nullptr, &name_only<E>, nullptr, true);
+#endif
   }
 
   // A returned failure: for an expected-like value holding an error, the error itself (its type is the error's,
@@ -114,8 +138,12 @@ class Cause {
                   }) {
       if (!v.has_value()) return of_value(v.error());
     }
+#if GRIT_DETAIL_RTTI
     return Cause(__builtin_addressof(v), &typeid(v), &describe<V>, nullptr,
                  std::is_same_v<V, std::error_code> || std::is_same_v<V, std::error_condition>);
+#else
+    return Cause(__builtin_addressof(v), nullptr, &describe_statically<V>, nullptr, true);
+#endif
   }
 
   // The failure's type: "std::system_error", "HttpError" (demangled), or for an error code its category and value,
@@ -176,6 +204,19 @@ class Cause {
         bool own_name = false) noexcept
       : object_(object), type_(type), describe_(describe), exception_(exception), own_name_(own_name) {}
 
+#if !GRIT_DETAIL_RTTI
+  // Without RTTI, a failure's name is its static type's.
+  template <class E>
+  static std::string name_only(const void*, bool type_name) {
+    return type_name ? std::string(detail::static_type_name<E>()) : std::string();
+  }
+  template <class V>
+  static std::string describe_statically(const void* p, bool type_name) {
+    if constexpr (!(std::is_same_v<V, std::error_code> || std::is_same_v<V, std::error_condition>))
+      if (type_name) return std::string(detail::static_type_name<V>());
+    return describe<V>(p, type_name);
+  }
+#endif
   template <class V>
   static std::string describe(const void* p, bool type_name) {
     const V& value = *static_cast<const V*>(p);
@@ -370,13 +411,13 @@ inline ScopeBox* deliver_to_hooks(const RetryDetails& details) noexcept {
   ScopeBox* scopes = nullptr;
   if (!hooks) return scopes;
   for (const auto& hook : *hooks) {
-    try {
+    GRIT_DETAIL_TRY {
       if (ScopeBox* scope = hook.enter(details)) {
         scope->next = scopes;
         scopes = scope;
       }
-    } catch (...) {
     }
+    GRIT_DETAIL_CATCH_ALL {}
   }
   return scopes;
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "detail/exceptions.hpp"
+
 namespace grit {
 
 namespace detail {
@@ -56,8 +58,9 @@ inline bool is_enabled() noexcept { return state().enabled; }
 // (with `cap`: at most that many). Returns the state it replaced.
 inline State set(bool enabled, Settings settings = {}) {
   if (settings.attempts < 1)
-    throw std::invalid_argument("grit::testing::set: attempts must be >= 1 (it counts the first attempt too), got " +
-                                std::to_string(settings.attempts));
+    GRIT_DETAIL_THROW_INVALID_ARGUMENT(
+        "grit::testing::set: attempts must be >= 1 (it counts the first attempt too), got " +
+        std::to_string(settings.attempts));
   if (settings.attempts > (UINT64_MAX >> 2)) settings.attempts = UINT64_MAX >> 2;
   const State previous = detail::decode(
       grit::detail::testing_word().exchange(detail::encode({enabled, settings}), std::memory_order_acq_rel));

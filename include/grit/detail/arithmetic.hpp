@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cxx20.hpp"  // first: the C++20 check
+#include "exceptions.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -32,7 +33,7 @@ constexpr std::chrono::nanoseconds to_nanoseconds(std::chrono::duration<Rep, Per
   using limits = std::numeric_limits<std::int64_t>;
   if constexpr (std::is_floating_point_v<Rep>) {
     const long double ns = static_cast<long double>(d.count()) * Period::num * 1'000'000'000.0L / Period::den;
-    if (!(ns == ns)) throw std::invalid_argument("grit: a duration is NaN");
+    if (!(ns == ns)) GRIT_DETAIL_THROW_INVALID_ARGUMENT("grit: a duration is NaN");
     if (ns >= static_cast<long double>(limits::max())) return nanoseconds::max();
     if (ns <= static_cast<long double>(limits::min())) return nanoseconds::min();
     return nanoseconds(static_cast<std::int64_t>(ns));
@@ -75,7 +76,7 @@ constexpr std::chrono::nanoseconds saturating_mul(std::chrono::nanoseconds a, st
 }
 
 [[noreturn]] inline void invalid_argument(const char* policy, const char* parameter, const std::string& requirement) {
-  throw std::invalid_argument(std::string(policy) + ": " + parameter + " " + requirement);
+  GRIT_DETAIL_THROW_INVALID_ARGUMENT(std::string(policy) + ": " + parameter + " " + requirement);
 }
 
 // A duration as a user writes it, in the largest unit that keeps it exact: "10s", "100ms", "250us", "7ns" (zero is

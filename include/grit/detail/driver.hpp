@@ -51,6 +51,7 @@
 
 #include "../filter.hpp"
 #include "../schedule.hpp"
+#include "exceptions.hpp"
 #include "plan.hpp"
 
 namespace grit::detail {
@@ -219,11 +220,10 @@ template <class S, class F, class... A>
 #define GRIT_DETAIL_LEAVING_ON_THROW(call, ...)                                 \
   do {                                                                          \
     if constexpr (std::remove_reference_t<decltype(call)>::has_outer_clauses) { \
-      try {                                                                     \
-        __VA_ARGS__;                                                            \
-      } catch (...) {                                                           \
+      GRIT_DETAIL_TRY { __VA_ARGS__; }                                          \
+      GRIT_DETAIL_CATCH_ALL {                                                   \
         (call).passing.set();                                                   \
-        throw;                                                                  \
+        GRIT_DETAIL_RETHROW;                                                    \
       }                                                                         \
     } else {                                                                    \
       __VA_ARGS__;                                                              \
@@ -234,13 +234,13 @@ template <bool LeavesLoop, class Filter, class Call, class E>
 [[gnu::always_inline]] inline Verdict verdict_or_rethrow(const Filter& filter, Call& call, const E& e) {
   if (detail::is_cancellation_of(e)) {
     call.passing.set();
-    throw;
+    GRIT_DETAIL_RETHROW;
   }
   Verdict verdict = Verdict::give_up();
   GRIT_DETAIL_LEAVING_ON_THROW(call, verdict = filter.classify(e));
   if (!verdict.retries()) {
     if constexpr (LeavesLoop) call.passing.set();
-    throw;  // an outer clause may still want it
+    GRIT_DETAIL_RETHROW;  // an outer clause may still want it
   }
   return verdict;
 }
@@ -248,7 +248,7 @@ template <class Call>
 [[gnu::always_inline]] inline Decision retry_or_rethrow(Decision next, Call& call) {
   if (!next) {
     call.passing.set();
-    throw;  // give up: the same exception object
+    GRIT_DETAIL_RETHROW;  // give up: the same exception object
   }
   return next;
 }
@@ -373,13 +373,14 @@ template <bool First, bool Outermost, class Level, class... Outer, class S, clas
   using Core = typename Call::core_type;
   for (;;) {
     Decision next;
-    try {
+    GRIT_DETAIL_TRY {
       if constexpr (sizeof...(Outer) > 0)
         return attempt_catching<First, false>(boost::mp11::mp_list<Outer...>{}, state, call, f, args...);
       else
         return attempt_inspecting<First>(state, call, f, args...);
-    } catch (const typename Level::exception& e) {
-      if (call.passing.get()) throw;
+    }
+    GRIT_DETAIL_CATCH(const typename Level::exception& e) {
+      if (call.passing.get()) GRIT_DETAIL_RETHROW;
       if constexpr (First) {
         first_exception<Core, Level>(state.plan(), state.name(), state.start, call, e);
       } else {
@@ -489,7 +490,7 @@ stoppable_result<F, A...> retry_call_until_stopped(const Config& config, const s
     Decision next;
     std::exception_ptr failure;  // the failed attempt's exception, kept while its wait runs
     [[maybe_unused]] Kept<R> kept;
-    try {
+    GRIT_DETAIL_TRY {
       if constexpr (Core::inspects_results) {
         kept.keep(call_with_token(f, token, args...));
       } else if constexpr (std::is_void_v<R>) {
@@ -504,9 +505,10 @@ stoppable_result<F, A...> retry_call_until_stopped(const Config& config, const s
         else
           return result;
       }
-    } catch (...) {
+    }
+    GRIT_DETAIL_CATCH_ALL {
       next = failed().on_exception();
-      if (!next) throw;  // not retried, or given up: the same exception object
+      if (!next) GRIT_DETAIL_RETHROW;  // not retried, or given up: the same exception object
       failure = std::current_exception();
     }
     if constexpr (Core::inspects_results) {
@@ -522,14 +524,14 @@ stoppable_result<F, A...> retry_call_until_stopped(const Config& config, const s
     }
     if (schedule->wait_unless_stopped(next, token)) continue;
     if (failure) {
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& e) {
+      GRIT_DETAIL_TRY { std::rethrow_exception(failure); }
+      GRIT_DETAIL_CATCH(const std::exception& e) {
         schedule->cancel(exception_cause<Core>(e));
-        throw;  // the same exception object
-      } catch (...) {
+        GRIT_DETAIL_RETHROW;  // the same exception object
+      }
+      GRIT_DETAIL_CATCH_ALL {
         schedule->cancel(Cause{});
-        throw;
+        GRIT_DETAIL_RETHROW;
       }
     }
     if constexpr (Core::inspects_results) {

@@ -21,6 +21,7 @@
 #include "../stop.hpp"
 #include "../wait.hpp"
 #include "category.hpp"
+#include "exceptions.hpp"
 
 namespace grit::detail {
 
@@ -118,6 +119,10 @@ struct Resolved {
       static_assert(boost::mp11::mp_all_of<filters, satisfies_filter>::value,
                     "grit: a type in the filter category does not satisfy grit::FilterPolicy (exception_types and "
                     "classify(), or is_result_filter and classify_result())");
+    else if constexpr (!GRIT_DETAIL_EXCEPTIONS && !boost::mp11::mp_none_of<filters, is_exception_filter>::value)
+      static_assert(GRIT_DETAIL_EXCEPTIONS || boost::mp11::mp_none_of<filters, is_exception_filter>::value,
+                    "grit: exceptions are off (-fno-exceptions), so an exception filter (RetryOn, RetryIf) can never "
+                    "see a failure; retry returned values with grit::RetryOnError<> or grit::RetryOnResult<Pred>");
     else if constexpr (!boost::mp11::mp_all_of<stops, satisfies_stop>::value)
       static_assert(boost::mp11::mp_all_of<stops, satisfies_stop>::value,
                     "grit: a type in the stop category does not satisfy grit::StopPolicy; derive it from "

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "exceptions.hpp"
+
 namespace grit::detail {
 
 // Policy storage: one base per policy, each a distinct type, so that empty policies take no room and a policy is
@@ -30,7 +32,7 @@ template <class T, class... Given>
   constexpr std::size_t count = (std::size_t{0} + ... + std::size_t{std::is_same_v<std::remove_cvref_t<Given>, T>});
   if constexpr (count > 1) {
     static_assert(count <= 1, "grit: the same policy is passed twice to Retrying's constructor; pass it once");
-    throw;  // not reached: keeps the failed assertion the only error
+    GRIT_DETAIL_RETHROW;  // not reached: keeps the failed assertion the only error
   } else if constexpr (count == 1) {
     return T(given_of<T>(static_cast<Given&&>(given)...));
   } else if constexpr (std::is_default_constructible_v<T>) {
@@ -40,7 +42,7 @@ template <class T, class... Given>
                   "grit: a policy of this Retrying holds run-time values (it was written with grit::runtime or "
                   "takes a predicate object), so it cannot be default-made; pass the policy object to the "
                   "Retrying's constructor, e.g. Retrying<..., stop::Attempts<>>{stop::Attempts<>{5}}");
-    throw;  // not reached: keeps the failed assertion the only error
+    GRIT_DETAIL_RETHROW;  // not reached: keeps the failed assertion the only error
   }
 }
 
