@@ -15,14 +15,9 @@ fi
 mkdir -p "$dir"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download libboost1.81-dev >&2) || {
-  # The package lists may be missing on a fresh machine.
-  sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  $sudo apt-get update -qq >&2
-  (cd "$work" && apt-get download libboost1.81-dev >&2)
-}
-dpkg -x "$work"/libboost1.81-dev_*.deb "$work/x"
+# shellcheck source=lib/unpack-deb.sh
+source "$root/tools/lib/unpack-deb.sh"
+unpack_deb libboost1.81-dev "$work/x"
 rm -rf "$inc.tmp.$$"
 mkdir -p "$inc.tmp.$$"
 mv "$work/x/usr/include/boost" "$inc.tmp.$$/boost"

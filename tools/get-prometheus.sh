@@ -14,14 +14,9 @@ fi
 mkdir -p "$dir"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download prometheus >&2) || {
-  # The package lists may be missing on a fresh machine.
-  sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  $sudo apt-get update -qq >&2
-  (cd "$work" && apt-get download prometheus >&2)
-}
-dpkg -x "$work"/prometheus_*.deb "$work/x"
+# shellcheck source=lib/unpack-deb.sh
+source "$root/tools/lib/unpack-deb.sh"
+unpack_deb prometheus "$work/x"
 mkdir -p "$bin"
 for tool in prometheus promtool; do  # copy, then rename: a concurrent run never sees half a binary
   cp "$work/x/usr/bin/$tool" "$bin/.$tool.$$"

@@ -22,17 +22,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from testprocs import missing  # noqa: E402  (after the path is set)
 
 POLLER_FAULTS = ["--fault=2.1:503", "--fault=3.1:429:1"]
 POLLER_ARGS = ["--pages=3", "--metrics-port=-1"]  # the article's: attempts 5, waits 0.5..8 s + 1 s jitter, 60 s
 
 
-def missing(what):
-    if os.environ.get("CI") == "true":
-        print(f"FAIL: {what} (CI=true)", file=sys.stderr)
-        sys.exit(1)
-    print(f"SKIP: {what}", file=sys.stderr)
-    sys.exit(77)
 
 
 def region(root, spec):

@@ -9,11 +9,9 @@ discovered targets on a 5 s tick, so the first scrape comes after about 5-6 s). 
 process ids. Exit 77 (CTest: skipped) if a tool is missing, except under CI=true, where that is a failure.
 """
 import argparse
-import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +19,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from testprocs import end, finish, get_json, missing  # noqa: E402  (after the path is set)
 
 DEADLINE_S = 40.0
 ESCAPED = 'C:\\path "quoted"\nline'
@@ -39,30 +39,10 @@ EXPECTED = [
 ]
 
 
-def missing(what):
-    if os.environ.get("CI") == "true":
-        print(f"FAIL: {what} (CI=true)", file=sys.stderr)
-        sys.exit(1)
-    print(f"SKIP: {what}", file=sys.stderr)
-    sys.exit(77)
 
 
-def get_json(url, timeout=2.0):
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return json.load(response)
 
 
-def end(process, name):
-    """Ends a process we started, by its id: SIGTERM, then SIGKILL after 5 s."""
-    if process is None or process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        print(f"{name} ignored SIGTERM; SIGKILL", file=sys.stderr)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def main():
@@ -190,10 +170,7 @@ def main():
         end(exporter, "exporter")
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"wall time {time.monotonic() - start:.1f} s")
-    for failure in failures:
-        print("FAIL:", failure, file=sys.stderr)
-    sys.exit(1 if failures else 0)
+    finish(failures, start)
 
 
 if __name__ == "__main__":
