@@ -246,10 +246,6 @@ class ScheduleCore {
   // GiveUpReason::cancelled about `cause`, the failure the caller receives.
   Decision cancel(const Cause& cause) const { return give_up(GiveUpReason::cancelled, cause); }
 
-  // Why the call was given up, once it was (for a driver's report, grit::asio's Report); none while it goes on, and
-  // for a failure no filter retries.
-  std::optional<GiveUpReason> gave_up_for() const noexcept { return gave_up_for_; }
-
   // The time left until a stop policy's deadline (stop::Timeout), or none when no stop reads the clock.
   std::optional<nanoseconds> time_left() const {
     if constexpr (stops_type::uses_clock) {
@@ -362,7 +358,6 @@ class ScheduleCore {
   }
 
   Decision give_up(GiveUpReason reason, const Cause& cause) const {
-    gave_up_for_ = reason;
     if constexpr (any_wants<GiveUpDetails>(sink_types{}))
       notify(GiveUpDetails{name_, attempt_, waited_, reason, Cause(Cause::View{}, cause)});
     return Decision::give_up();
@@ -425,7 +420,6 @@ class ScheduleCore {
   [[no_unique_address]] time_point start_{};
   [[no_unique_address]] typename Plan::random_type::state_type random_state_;
   [[no_unique_address]] Stop stop_;
-  mutable std::optional<GiveUpReason> gave_up_for_;
   [[no_unique_address]] mutable scope_slots scopes_;
   bool active_;
   bool testing_ = false;  // testing mode, and then its attempt limit

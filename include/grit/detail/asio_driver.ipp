@@ -438,7 +438,7 @@ class RetryOp {
       wait_ = next.wait();
       return Step::retry;
     }
-    outcome_ = s.gave_up_for() == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
+    outcome_ = s.note().heard && s.note().reason == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
     return Step::deliver;
   }
 
@@ -568,8 +568,8 @@ class RetryOp {
     r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
     if (outcome_ == Outcome::cancelled)
       r.reason = GiveUpReason::cancelled;
-    else if (const auto reason = block_ ? block_->schedule.gave_up_for() : std::nullopt)
-      r.reason = *reason;
+    else if (block_ && block_->schedule.note().heard)
+      r.reason = block_->schedule.note().reason;
     if constexpr (comp::kind == Kind::errors) {
       if (std::get<0>(done)) r.last_error = to_std_error(std::get<0>(done));
     } else if constexpr (comp::kind == Kind::exceptions) {
