@@ -12,23 +12,15 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-#include <asio/io_context.hpp>
-#include <asio/post.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/use_awaitable.hpp>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <grit/asio.hpp>
 #include <map>
-#include <memory>
 #include <new>
 #include <string>
 #include <vector>
+
+#include "asio_cases.hpp"
 
 // --- Counting every allocation ------------------------------------------------------------------------------------
 namespace {
@@ -55,65 +47,7 @@ void operator delete(void* p, std::size_t) noexcept { uncounted(p); }
 void operator delete[](void* p, std::size_t) noexcept { uncounted(p); }
 
 namespace {
-using namespace std::chrono_literals;
-using ec_t = asio::error_code;
-
-const ec_t transient(asio::error::timed_out);
-
-// The operation: completes through the io_context with `ec`, on the handler's associated executor.
-template <class Token>
-auto post_code(asio::io_context& io, ec_t ec, Token&& token) {
-  return asio::async_initiate<Token, void(ec_t)>(
-      [&io, ec](auto handler) {
-        auto ex = asio::get_associated_executor(handler, io.get_executor());
-        asio::post(ex, [h = std::move(handler), ec]() mutable { h(ec); });
-      },
-      token);
-}
-
-// Fails `failures` times in every `failures + 1` calls.
-struct Flaky {
-  asio::io_context* io;
-  int failures;
-  int calls = 0;
-  ec_t next() { return calls++ % (failures + 1) < failures ? transient : ec_t(); }
-};
-
-// --- The hand-written callback loop: an attempt, then a steady_timer made at the first retry -----------------------
-template <class Handler>
-struct HandLoop {
-  Flaky* op;
-  int left;
-  std::unique_ptr<asio::steady_timer> timer;
-  Handler handler;
-  bool waiting = false;
-
-  void start() {
-    Flaky* o = op;
-    post_code(*o->io, o->next(), std::move(*this));
-  }
-  void operator()(ec_t ec) {
-    if (waiting) {
-      waiting = false;
-      return start();
-    }
-    if (!ec || --left == 0) return handler(ec);
-    if (!timer) timer = std::make_unique<asio::steady_timer>(*op->io);
-    timer->expires_after(0ns);
-    waiting = true;
-    asio::steady_timer* t = timer.get();
-    t->async_wait(std::move(*this));
-  }
-};
-template <class Handler>
-void hand_retry(Flaky& op, int attempts, Handler h) {
-  HandLoop<Handler>{&op, attempts, nullptr, std::move(h)}.start();
-}
-
-using Retry = grit::Retrying<grit::RetryOnError<>, grit::stop::Attempts<10>, grit::wait::None, grit::jitter::None,
-                             grit::sink::None>;
-using CoRetry = grit::Retrying<grit::RetryOn<std::system_error>, grit::stop::Attempts<10>, grit::wait::None,
-                               grit::jitter::None, grit::sink::None>;
+using namespace bench_asio;
 
 // One operation, run to completion, per iteration.
 void callback_hand(benchmark::State& state, int failures) {
@@ -122,7 +56,7 @@ void callback_hand(benchmark::State& state, int failures) {
   int done = 0;
   const std::size_t before = news.load();
   for (auto _ : state) {
-    hand_retry(op, 10, [&](ec_t) { ++done; });
+    hand_retry(op, 10, 0ns, [&](ec_t) { ++done; });
     io.restart();
     io.run();
   }
@@ -136,31 +70,12 @@ void callback_grit(benchmark::State& state, int failures) {
   int done = 0;
   const std::size_t before = news.load();
   for (auto _ : state) {
-    grit::asio::async_retry(
-        retry, io, [&](auto&& token) { return post_code(io, op.next(), std::move(token)); }, [&](ec_t) { ++done; });
+    grit_retry(retry, op, [&](ec_t) { ++done; });
     io.restart();
     io.run();
   }
   state.counters["news_per_op"] = static_cast<double>(news.load() - before) / static_cast<double>(state.iterations());
   benchmark::DoNotOptimize(done);
-}
-
-// --- The coroutine loops: failures are exceptions (use_awaitable throws), as co_retry classifies them ------------
-asio::awaitable<void> co_attempt(Flaky& op) { co_await post_code(*op.io, op.next(), asio::use_awaitable); }
-
-asio::awaitable<void> hand_co(Flaky& op, int attempts) {
-  std::optional<asio::steady_timer> timer;
-  for (int i = 1;; ++i) {
-    try {
-      co_await co_attempt(op);
-      co_return;
-    } catch (const std::system_error&) {
-      if (i == attempts) throw;
-    }
-    if (!timer) timer.emplace(co_await asio::this_coro::executor);
-    timer->expires_after(0ns);
-    co_await timer->async_wait(asio::use_awaitable);
-  }
 }
 
 template <bool Grit>
@@ -174,7 +89,7 @@ void coroutine(benchmark::State& state, int failures) {
         before = news.load();
         for (auto _ : state) {
           if constexpr (Grit)
-            co_await grit::asio::co_retry(CoRetry{}, [&] { return co_attempt(op); });
+            co_await grit_co(op);
           else
             co_await hand_co(op, 10);
         }
@@ -184,27 +99,12 @@ void coroutine(benchmark::State& state, int failures) {
   state.counters["news_per_op"] = static_cast<double>(news.load() - before) / static_cast<double>(state.iterations());
 }
 
-// Asio's own cost of a composed operation: async_compose around one attempt, no retry at all (what async_retry is
-// built on; the hand loop is not).
-struct ComposeOnce {
-  Flaky* op;
-  template <class Self>
-  void operator()(Self& self) {
-    Flaky* o = op;
-    post_code(*o->io, o->next(), std::move(self));
-  }
-  template <class Self>
-  void operator()(Self& self, ec_t ec) {
-    self.complete(ec);
-  }
-};
 void success_callback_compose(benchmark::State& state) {
   asio::io_context io;
   Flaky op{&io, 0};
   int done = 0;
   for (auto _ : state) {
-    auto handler = [&](ec_t) { ++done; };
-    asio::async_compose<decltype(handler), void(ec_t)>(ComposeOnce{&op}, handler, io);
+    compose_once(op, [&](ec_t) { ++done; });
     io.restart();
     io.run();
   }
@@ -221,8 +121,6 @@ void failing_coroutine_hand(benchmark::State& s) { coroutine<false>(s, 3); }
 void failing_coroutine_grit(benchmark::State& s) { coroutine<true>(s, 3); }
 
 // --- 10,000 operations waiting at once: live bytes per operation ------------------------------------------------
-using LongRetry = grit::Retrying<grit::RetryOnError<>, grit::stop::Attempts<10>,
-                                 grit::wait::Fixed<std::chrono::hours(1)>, grit::jitter::None, grit::sink::None>;
 template <bool Grit>
 void concurrent(benchmark::State& state) {
   constexpr int ops = 10'000;
@@ -237,36 +135,9 @@ void concurrent(benchmark::State& state) {
       if constexpr (Grit) {
         grit::asio::async_retry(
             LongRetry{}, io, [&](auto&& token) { return post_code(io, op.next(), std::move(token)); },
-            [&](ec_t) { ++done; });
+            [&done](ec_t) { ++done; });
       } else {
-        // The hand loop with a one-hour wait.
-        struct Long {
-          Flaky* op;
-          int left;
-          std::unique_ptr<asio::steady_timer> timer;
-          int* done;
-          bool waiting = false;
-          void start() {
-            Flaky* o = op;
-            post_code(*o->io, o->next(), std::move(*this));
-          }
-          void operator()(ec_t ec) {
-            if (waiting) {
-              waiting = false;
-              return start();
-            }
-            if (!ec || --left == 0) {
-              ++*done;
-              return;
-            }
-            if (!timer) timer = std::make_unique<asio::steady_timer>(*op->io);
-            timer->expires_after(1h);
-            waiting = true;
-            asio::steady_timer* t = timer.get();
-            t->async_wait(std::move(*this));
-          }
-        };
-        Long{&op, 10, nullptr, &done}.start();
+        hand_retry(op, 10, 1h, [&done](ec_t) { ++done; });  // the hand loop with a one-hour wait
       }
     }
     io.restart();

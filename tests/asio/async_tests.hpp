@@ -765,6 +765,46 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), CancelledDuringAWait) {
   }
 }
 
+// co_retry catches the first filter's exception type in its own catch clause and the rest by rethrowing: every
+// filter is still asked, in order, as by the sync driver (a first filter that declines passes the failure on).
+struct Declined : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct DeclineAll {
+  bool operator()(const std::exception&) const { return false; }
+};
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), EveryExceptionFilterIsAskedInOrderAsByTheSyncDriver) {
+  using R = grit::Retrying<grit::RetryIf<DeclineAll>, grit::RetryOn<Transient>, grit::RetryOn<Declined>,
+                           grit::stop::Attempts<4>, grit::wait::Fixed<10ms>, grit::jitter::None, VClock>;
+  for (int kind = 0; kind < 3; ++kind) {  // Transient: the second filter; Declined: the third; logic_error: none
+    auto fail = [kind] {
+      if (kind == 0) throw Transient("t");
+      if (kind == 1) throw Declined("d");
+      throw std::logic_error("l");
+    };
+    int sync_calls = 0;
+    try {
+      R{}([&] {
+        ++sync_calls;
+        fail();
+      });
+    } catch (const std::exception&) {
+    }
+    VClock::reset();
+    net::io_context io;
+    int co_calls = 0;
+    auto f = [&]() -> net::awaitable<void> {
+      ++co_calls;
+      fail();
+      co_return;
+    };
+    net::co_spawn(io, ga::co_retry(R{}, f), net::detached);
+    ga::testing::run_virtual(io);
+    EXPECT_EQ(co_calls, sync_calls) << "kind " << kind;
+    EXPECT_EQ(co_calls, kind == 2 ? 1 : 4) << "kind " << kind;
+  }
+}
+
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), OperationAbortedIsNeverRetried) {
   VClock::reset();
   net::io_context io;

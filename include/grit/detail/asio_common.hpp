@@ -223,6 +223,30 @@ R classify_current(const Config& config, R refused, OnRetryable& on_retryable, c
   }
 }
 
+// A coroutine driver catches the first level's exception in its own catch clause, which saves the rethrow that
+// classify_current needs to find the type: the usual Retrying has one exception filter, and a rethrow costs more
+// than the rest of a failed attempt (bench/callgrind/asio_driver.cpp, failing_coroutine). NeverThrown stands for
+// the first level when there is none; rest_levels_t are the levels classify_current still has to try.
+struct NeverThrown {};
+template <class Levels>
+using front_exception_t = typename boost::mp11::mp_front<Levels>::exception;
+template <class Levels>
+using first_exception_t =
+    boost::mp11::mp_eval_if<boost::mp11::mp_empty<Levels>, NeverThrown, front_exception_t, Levels>;
+template <class Levels>
+using rest_levels_t =
+    boost::mp11::mp_eval_if<boost::mp11::mp_empty<Levels>, boost::mp11::mp_list<>, boost::mp11::mp_pop_front, Levels>;
+
+// The same as classify_current, for an exception already caught as the first level's type.
+template <class Levels, class Config, class R, class OnRetryable, class IsCancel>
+R classify_first(const Config& config, const first_exception_t<Levels>& e, R refused, OnRetryable& on_retryable,
+                 const IsCancel& is_cancel) {
+  if (is_cancel(e)) return refused;
+  const Verdict verdict = config.template policy<typename boost::mp11::mp_front<Levels>::filter>().classify(e);
+  if (verdict.retries()) return on_retryable(verdict, Cause::of_exception(e));
+  return classify_current<rest_levels_t<Levels>>(config, refused, on_retryable, is_cancel);
+}
+
 // The Cause of a stored exception, for an event delivered after its catch clause has ended.
 template <class F>
 void with_exception_cause(const std::exception_ptr& p, F&& f) {

@@ -20,7 +20,7 @@ using error_code = GRIT_ASIO_ERROR_CODE;
 using system_error = GRIT_ASIO_SYSTEM_ERROR;
 
 // How an asynchronous call ended.
-enum class Outcome { succeeded, not_retried, gave_up, cancelled };
+enum class Outcome : unsigned char { succeeded, not_retried, gave_up, cancelled };
 
 // What an attempt may want to know: attempt(const Attempt&, token).
 struct Attempt {
@@ -286,11 +286,17 @@ class RetryOp {
   using watch_type = std::conditional_t<timed_attempts, Watch, NoWatch>;
 
   // What lives at a fixed address from the first retryable failure on (with attempt::Timeout: from the start).
+  // Whatever only a retry needs is here, not in the operation, which Asio moves at every step.
   struct Block {
     Schedule schedule;
     Timer timer;
     std::optional<args_tuple> last;  // the last failed completion, during a wait
     watch_type watch;
+    void* allocation = nullptr;  // the Allocated<...> this block is in, and how to free it
+    void (*release)(void*) noexcept = nullptr;
+    nanoseconds wait{};
+    bool waiting = false;
+    bool last_timed_out = false;
     template <class Alloc>
     Block(const Config& config, start_point start, const Executor& ex, const Alloc& alloc)
         : schedule(config, start), timer(ex), watch(make_watch(ex, alloc)) {}
@@ -319,12 +325,7 @@ class RetryOp {
         start_(other.start_),
         report_(other.report_),
         block_(std::exchange(other.block_, nullptr)),
-        allocation_(std::exchange(other.allocation_, nullptr)),
-        release_(other.release_),
-        waiting_(other.waiting_),
-        last_timed_out_(other.last_timed_out_),
-        outcome_(other.outcome_),
-        wait_(other.wait_) {}
+        outcome_(other.outcome_) {}
   RetryOp(const RetryOp&) = delete;
   RetryOp& operator=(const RetryOp&) = delete;
   RetryOp& operator=(RetryOp&&) = delete;
@@ -341,7 +342,7 @@ class RetryOp {
   // An attempt completed, or the wait did.
   template <class Self, class... A>
   void operator()(Self& self, A&&... a) {
-    if (waiting_) {
+    if (block_ && block_->waiting) {
       if constexpr (sizeof...(A) == 1 && (std::is_convertible_v<A&&, error_code> && ...)) on_waited(self, a...);
     } else {
       if constexpr (std::is_constructible_v<args_tuple, A&&...>) on_attempt(self, args_tuple(std::forward<A>(a)...));
@@ -406,8 +407,8 @@ class RetryOp {
         throw;
       }
       block_ = &whole->value;
-      allocation_ = whole;
-      release_ = [](void* p) noexcept {
+      block_->allocation = whole;
+      block_->release = [](void* p) noexcept {
         Whole* w = static_cast<Whole*>(p);
         Alloc a(w->alloc);
         w->~Whole();
@@ -419,8 +420,8 @@ class RetryOp {
 
   void release() noexcept {
     if (block_) {
-      block_ = nullptr;
-      release_(std::exchange(allocation_, nullptr));
+      Block* block = std::exchange(block_, nullptr);
+      block->release(block->allocation);
     }
   }
 
@@ -435,7 +436,7 @@ class RetryOp {
     }
     const Decision next = s.core().on_failure(verdict, cause);
     if (next) {
-      wait_ = next.wait();
+      block_->wait = next.wait();
       return Step::retry;
     }
     outcome_ = s.note().heard && s.note().reason == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
@@ -458,7 +459,7 @@ class RetryOp {
       Gate& gate = *block_->watch.gate;
       gate.running = false;
       block_->watch.timer.cancel();
-      last_timed_out_ = gate.timed_out;
+      block_->last_timed_out = gate.timed_out;
       if (gate.timed_out && !cancelled && failed(done)) {
         const AttemptTimedOut timed_out;
         return decide(self, Verdict::retry(), Cause::of_exception(timed_out), false);
@@ -518,8 +519,8 @@ class RetryOp {
     const Step step = classify(self, done);
     if (step == Step::retry) {
       block_->last.emplace(std::move(done));
-      block_->timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(wait_));
-      waiting_ = true;
+      block_->timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(block_->wait));
+      block_->waiting = true;
       block_->timer.async_wait(std::move(self));
       return;
     }
@@ -535,7 +536,7 @@ class RetryOp {
 
   template <class Self>
   void on_waited(Self& self, const error_code& ec) {
-    waiting_ = false;
+    block_->waiting = false;
     if (ec != error_code(net::error::operation_aborted) && !cancelled_now(self)) {
       block_->last.reset();
       start_attempt(self);
@@ -563,7 +564,7 @@ class RetryOp {
     if (!report_) return;
     Report& r = *report_;
     r.outcome = outcome_;
-    r.last_attempt_timed_out = last_timed_out_;
+    r.last_attempt_timed_out = block_ && block_->last_timed_out;
     r.attempts = block_ ? block_->schedule.core().attempt() : 1;
     r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
     if (outcome_ == Outcome::cancelled)
@@ -596,12 +597,7 @@ class RetryOp {
   [[no_unique_address]] start_point start_;
   Report* report_;
   Block* block_ = nullptr;
-  void* allocation_ = nullptr;
-  void (*release_)(void*) noexcept = nullptr;
-  bool waiting_ = false;
-  bool last_timed_out_ = false;
   Outcome outcome_ = Outcome::succeeded;
-  nanoseconds wait_{};
 };
 
 template <class Config, class Fn>
@@ -727,6 +723,11 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
     std::exception_ptr failure;
     Decision next;
     bool retryable = false;
+    auto on_retryable = [&](Verdict verdict, const Cause& cause) {
+      if (!schedule) schedule.emplace(retrying, start);
+      next = schedule->core().on_failure(verdict, cause);
+      return true;
+    };
     try {
       const std::uint64_t number = schedule ? schedule->core().attempt() : 1;
       if constexpr (std::is_void_v<T>) {
@@ -744,15 +745,14 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
           retrying.template policy<typename Config::budget_type>().on_success();
         co_return value;
       }
+    } catch (const grit::detail::async::first_exception_t<levels>& e) {
+      failure = std::current_exception();
+      retryable =
+          grit::detail::async::classify_first<levels>(retrying, e, false, on_retryable, detail::IsCancellation{});
     } catch (...) {
       failure = std::current_exception();
-      auto on_retryable = [&](Verdict verdict, const Cause& cause) {
-        if (!schedule) schedule.emplace(retrying, start);
-        next = schedule->core().on_failure(verdict, cause);
-        return true;
-      };
-      retryable =
-          grit::detail::async::classify_current<levels>(retrying, false, on_retryable, detail::IsCancellation{});
+      retryable = grit::detail::async::classify_current<grit::detail::async::rest_levels_t<levels>>(
+          retrying, false, on_retryable, detail::IsCancellation{});
     }
     if (!retryable || !next) std::rethrow_exception(failure);  // the same exception object
     net::cancellation_state state = co_await net::this_coro::cancellation_state;
