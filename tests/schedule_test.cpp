@@ -207,6 +207,56 @@ TEST(Schedule, OnExceptionNeverRetriesCancellation) {
   }
 }
 
+// A Decision says why the schedule gave up, as the sinks heard it (the async drivers' Report reads it there).
+TEST(Schedule, ADecisionCarriesTheReasonTheSinksHeard) {
+  VirtualClock clock;
+  RecordingSink sink;
+  const Retry retry{sink, clock};  // Attempts<3>
+  auto s = retry.schedule();
+  const auto fail = [&] {
+    try {
+      throw TransientError("x");
+    } catch (...) {
+      return s.on_exception();
+    }
+  };
+  const grit::Decision first = fail();
+  EXPECT_TRUE(first);
+  EXPECT_FALSE(first.reason().has_value()) << "a retry has no give-up reason";
+  EXPECT_TRUE(fail());
+  const grit::Decision last = fail();
+  EXPECT_FALSE(last);
+  ASSERT_TRUE(last.reason().has_value());
+  EXPECT_EQ(*last.reason(), grit::GiveUpReason::attempts);
+  ASSERT_EQ(sink.events->give_ups.size(), 1u);
+  EXPECT_EQ(sink.events->give_ups[0].reason, *last.reason());
+
+  const grit::Decision cancelled = retry.schedule().cancel(grit::Cause{});
+  EXPECT_EQ(cancelled.reason(), grit::GiveUpReason::cancelled);
+  try {
+    throw FatalError("fatal");
+  } catch (...) {
+    EXPECT_FALSE(retry.schedule().on_exception().reason().has_value()) << "not retryable: nothing was given up";
+  }
+  using Timed = grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Timeout<1s>, grit::wait::Fixed<600ms>,
+                               grit::jitter::None, VirtualClock>;
+  const Timed timed{clock};
+  auto t = timed.schedule();
+  const auto fail_timed = [&] {
+    try {
+      throw TransientError("x");
+    } catch (...) {
+      return t.on_exception();
+    }
+  };
+  const grit::Decision wait = fail_timed();
+  ASSERT_TRUE(wait);
+  t.wait(wait);
+  t.wait(fail_timed());  // clamped to the deadline: 400 ms
+  EXPECT_EQ(fail_timed().reason(), grit::GiveUpReason::timeout);
+  static_assert(sizeof(grit::Decision) == 2 * sizeof(nanoseconds));
+}
+
 struct Never {
   bool operator()(const TransientError&) const { return false; }
 };

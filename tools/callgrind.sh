@@ -41,7 +41,7 @@ printf '%s\n' "$(printf -- '-%.0s' {1..104})"
 #  - 10 returned failures: no more than the figure measured when this gate was set (per compiler, below), so that
 #    the failure path cannot regress unnoticed; the target (<= 1.10 x the hand loop) is printed beside it.
 case $($compiler --version | head -1) in
-  *clang*) k10_max=148 ;;
+  *clang*) k10_max=151 ;;  # 148 until the Decision carried its give-up reason (the async drivers' Report needs it)
   *) k10_max=211 ;;
 esac
 status=0
@@ -77,16 +77,17 @@ awk -v h="${hand_of[returned_k10]}" -v g="${grit_of[returned_k10]}" -v d="${hand
          (e <= d) ? "met" : "MISSED" }'
 
 # The async drivers (bench/callgrind/asio_driver.cpp): one operation run to completion per iteration, io_context
-# work included (the same for both contenders). Gates: no regression past the counts measured when they were set
-# (per compiler; 1 % slack, as a change of Asio's or libc's code moves these counts a little); the targets of issue 11
-# (success <= 1.05 x, a failed attempt <= 1.10 x the hand loop) are printed beside them.
+# work included (the same for both contenders). Gates: grit/hand no higher than the ratio measured when the gate was
+# set (per compiler) + 0.01. A ratio, not a count: a change elsewhere in the unit moves both contenders' counts by
+# about 1 % (Asio's inlined scheduler code is shared). The targets of issue 11 (success <= 1.05 x, a failed attempt
+# <= 1.10 x the hand loop, in time) are met or not in bench/asio.cpp; docs/performance.md §9 has both.
 if [[ -n $asio_driver ]]; then
   n_asio=${N_ASIO:-2000}
   case $($compiler --version | head -1) in
-    *clang*) declare -A asio_max=([success_callback]=1260 [failing_callback]=9770 [success_coroutine]=2303
-                                  [failing_coroutine]=113178) ;;
-    *) declare -A asio_max=([success_callback]=1188 [failing_callback]=8954 [success_coroutine]=2235
-                            [failing_coroutine]=147070) ;;
+    *clang*) declare -A asio_max=([success_callback]=1.252 [failing_callback]=1.301 [success_coroutine]=1.236
+                                  [failing_coroutine]=0.833) ;;
+    *) declare -A asio_max=([success_callback]=1.224 [failing_callback]=1.284 [success_coroutine]=1.240
+                            [failing_coroutine]=1.053) ;;
   esac
   echo
   echo "async drivers: instructions per operation, $n_asio operations each (bench/callgrind/asio_driver.cpp)"
@@ -103,8 +104,8 @@ if [[ -n $asio_driver ]]; then
     grit=$(count "$c" grit "$asio_driver" "$n_asio")
     awk -v l="$label" -v h="$hand" -v g="$grit" -v n="$n_asio" 'BEGIN {
       printf "%-58s %12.0f %12.0f %+10.0f %8.3f\n", l, h / n, g / n, (g - h) / n, g / h }'
-    gate "$c: grit <= ${asio_max[$c]} per operation + 1 % (no regression)" \
-      "$(awk -v g="$grit" -v n="$n_asio" -v m="${asio_max[$c]}" 'BEGIN { print (g / n <= m * 1.01) ? 1 : 0 }')"
+    gate "$c: grit/hand <= ${asio_max[$c]} + 0.01 (no regression)" \
+      "$(awk -v g="$grit" -v h="$hand" -v m="${asio_max[$c]}" 'BEGIN { print (g / h <= m + 0.01) ? 1 : 0 }')"
     [[ $c == success_callback ]] && awk -v h="$hand" -v c="$compose" -v n="$n_asio" 'BEGIN {
       printf "%-58s %12.0f %12.0f %+10.0f %8.3f\n", "  async_compose around one attempt (Asio'"'"'s own cost)", h / n,
              c / n, (c - h) / n, c / h }'

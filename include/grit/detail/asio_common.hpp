@@ -25,72 +25,26 @@
 
 namespace grit::detail::async {
 
-// The reason the schedule gave up for, heard as a sink hears it: the schedule returns only "give up", and an async
-// Report wants the reason too. One more sink in the schedule's plan (Recording, below), never in the Retrying.
-struct GiveUpNote {
-  bool heard = false;
-  GiveUpReason reason = GiveUpReason::attempts;
-};
-struct GiveUpRecorder : sink::Base {
-  GiveUpNote* note;
-  void gave_up(const GiveUpDetails& details) const noexcept {
-    note->heard = true;
-    note->reason = details.reason;
-  }
-};
-
-// A Retrying seen with the recorder among its sinks: what make_plan and name_for read.
-template <class Config>
-struct Recording {
-  const Config* config;
-  GiveUpRecorder recorder;
-
-  using filter_types = typename Config::filter_types;
-  using stop_types = typename Config::stop_types;
-  using wait_type = typename Config::wait_type;
-  using jitter_type = typename Config::jitter_type;
-  using random_type = typename Config::random_type;
-  using budget_type = typename Config::budget_type;
-  using attempt_type = typename Config::attempt_type;
-  using sink_types = boost::mp11::mp_push_back<typename Config::sink_types, GiveUpRecorder>;
-  using clock_type = typename Config::clock_type;
-  using name_type = typename Config::name_type;
-
-  template <class P>
-  [[gnu::always_inline]] const P& policy() const noexcept {
-    if constexpr (std::is_same_v<P, GiveUpRecorder>)
-      return recorder;
-    else
-      return config->template policy<P>();
-  }
-};
-
 // The schedule of one asynchronous call, made when its first attempt fails, at an address that does not move (Asio
 // moves a composed operation's state at every step; the schedule's plan points into its own copy of the Retrying).
 template <class Config>
 class CallSchedule {
  public:
-  using view_type = Recording<Config>;
-  using core_type = core_t<view_type>;
+  using core_type = core_t<Config>;
   using start_point = typename core_type::start_point;
 
   CallSchedule(const Config& config, start_point start)
-      : config_(config),
-        view_{&config_, GiveUpRecorder{{}, &note_}},
-        core_(make_plan(view_), name_for<core_type>(view_), start) {}
+      : config_(config), core_(make_plan(config_), name_for<core_type>(config_), start) {}
   CallSchedule(const CallSchedule&) = delete;
   CallSchedule& operator=(const CallSchedule&) = delete;
 
   core_type& core() noexcept { return core_; }
   const core_type& core() const noexcept { return core_; }
-  const GiveUpNote& note() const noexcept { return note_; }
   // The call ends by cancellation: the sinks hear gave_up(cancelled) with the last failure.
   void cancel(const Cause& cause) { core_.cancel(cause); }
 
  private:
   Config config_;
-  GiveUpNote note_;
-  view_type view_;
   core_type core_;
 };
 

@@ -237,13 +237,13 @@ auto executor_of(W& where) {
     return where;
 }
 
-// The allocation made at the first retryable failure, with the handler's associated allocator.
+// The allocation made at the first retryable failure, with the handler's associated allocator: a T (whose address
+// the operation keeps) that knows its allocator.
 template <class Alloc, class T>
-struct Allocated {
-  T value;
+struct Allocated : T {
   Alloc alloc;
   template <class... A>
-  Allocated(const Alloc& a, A&&... args) : value(std::forward<A>(args)...), alloc(a) {}
+  Allocated(const Alloc& a, A&&... args) : T(std::forward<A>(args)...), alloc(a) {}
 };
 
 // The composed operation of async_retry.
@@ -292,8 +292,7 @@ class RetryOp {
     Timer timer;
     std::optional<args_tuple> last;  // the last failed completion, during a wait
     watch_type watch;
-    void* allocation = nullptr;  // the Allocated<...> this block is in, and how to free it
-    void (*release)(void*) noexcept = nullptr;
+    void (*release)(Block*) noexcept = nullptr;  // frees the Allocated<HandlerAlloc, Block> this block is
     nanoseconds wait{};
     bool waiting = false;
     bool last_timed_out = false;
@@ -325,7 +324,8 @@ class RetryOp {
         start_(other.start_),
         report_(other.report_),
         block_(std::exchange(other.block_, nullptr)),
-        outcome_(other.outcome_) {}
+        outcome_(other.outcome_),
+        reason_(other.reason_) {}
   RetryOp(const RetryOp&) = delete;
   RetryOp& operator=(const RetryOp&) = delete;
   RetryOp& operator=(RetryOp&&) = delete;
@@ -406,10 +406,9 @@ class RetryOp {
         std::allocator_traits<Alloc>::deallocate(alloc, whole, 1);
         throw;
       }
-      block_ = &whole->value;
-      block_->allocation = whole;
-      block_->release = [](void* p) noexcept {
-        Whole* w = static_cast<Whole*>(p);
+      block_ = whole;
+      block_->release = [](Block* b) noexcept {
+        Whole* w = static_cast<Whole*>(b);
         Alloc a(w->alloc);
         w->~Whole();
         std::allocator_traits<Alloc>::deallocate(a, w, 1);
@@ -421,7 +420,7 @@ class RetryOp {
   void release() noexcept {
     if (block_) {
       Block* block = std::exchange(block_, nullptr);
-      block->release(block->allocation);
+      block->release(block);
     }
   }
 
@@ -439,7 +438,8 @@ class RetryOp {
       block_->wait = next.wait();
       return Step::retry;
     }
-    outcome_ = s.note().heard && s.note().reason == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
+    reason_ = next.reason().value_or(GiveUpReason::attempts);
+    outcome_ = reason_ == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
     return Step::deliver;
   }
 
@@ -569,8 +569,8 @@ class RetryOp {
     r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
     if (outcome_ == Outcome::cancelled)
       r.reason = GiveUpReason::cancelled;
-    else if (block_ && block_->schedule.note().heard)
-      r.reason = block_->schedule.note().reason;
+    else if (outcome_ == Outcome::gave_up)
+      r.reason = reason_;
     if constexpr (comp::kind == Kind::errors) {
       if (std::get<0>(done)) r.last_error = to_std_error(std::get<0>(done));
     } else if constexpr (comp::kind == Kind::exceptions) {
@@ -598,6 +598,7 @@ class RetryOp {
   Report* report_;
   Block* block_ = nullptr;
   Outcome outcome_ = Outcome::succeeded;
+  GiveUpReason reason_ = GiveUpReason::attempts;  // when outcome_ is gave_up: the schedule's Decision said why
 };
 
 template <class Config, class Fn>
