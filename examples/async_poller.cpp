@@ -253,12 +253,14 @@ asio::awaitable<int> crawl(const Config& cfg, const Url& url) {
     bool transient = false;
     try {
       deadline = std::chrono::steady_clock::now() + ns(seconds_d(cfg.timeout));
+      // [tutorial:async-page]
       // Each attempt is a coroutine of its own, spawned with the token async_retry gives: its completion
       // (exception_ptr, json) is classified, and the driver's cancellation at the attempt's deadline reaches it.
       posts = co_await grit::asio::async_retry(
           retry, ex,
           [&](auto token) { return asio::co_spawn(ex, fetch_page_once(url, page, cfg.limit), std::move(token)); },
           report, asio::use_awaitable);
+      // [/tutorial:async-page]
     } catch (const std::exception& e) {  // given up on (transient) or never retried (404, malformed, 4xx)
       transient = report.last_attempt_timed_out || dynamic_cast<const poller::TransientError*>(&e) != nullptr;
       error = report.last_attempt_timed_out ? "no answer in time (page " + std::to_string(page) + ")" : e.what();
