@@ -1,13 +1,14 @@
 // The article's poller on Asio (grit::asio): the crawler of examples/api_poller.cpp (same options, log lines,
-// checkpoints and Prometheus counts; the decision, Retry-After, pages and checkpoints are examples/poller/poller.hpp's)
-// as one C++20 coroutine, each page fetched through grit::asio::async_retry with asio::use_awaitable. The per-request
-// read timeout is grit::attempt::Timeout: the driver cancels an attempt at its deadline (a cancellation slot into the
-// request's coroutine) and counts it as a retryable failure, logged as grit::asio::AttemptTimedOut.
+// checkpoints and Prometheus counts; the decision, Retry-After, pages and checkpoints are examples/poller/poller.hpp's,
+// the command line and the end of a run examples/poller/cli.hpp's) as one C++20 coroutine, each page fetched through
+// grit::asio::async_retry with asio::use_awaitable. The per-request read timeout is grit::attempt::Timeout: the
+// driver cancels an attempt at its deadline (a cancellation slot into the request's coroutine) and counts it as a
+// retryable failure, logged as grit::asio::AttemptTimedOut.
 //
 //   example_async_poller --url=http://127.0.0.1:PORT/posts --checkpoint-dir=DIR [options]
 //     --limit, --pages, --attempts, --timeout, --backoff-initial, --backoff-max, --jitter, --read-timeout, --delay,
-//     --metrics-file: as api_poller's. No /metrics server (--metrics-port=-1 is accepted, nothing else): a scrape
-//     endpoint is api_poller's job; the counts are the same, written by --metrics-file at exit.
+//     --metrics-file: as api_poller's. No /metrics server (--metrics-port=-1 is accepted; another port and
+//     --await-scrape are not): a scrape endpoint is api_poller's job; the counts are the same, in --metrics-file.
 //   example_async_poller [--demo]
 //     a demo: serves a few pages itself on 127.0.0.1 (each page's first request gets a 503, page 2's second a 429
 //     with Retry-After: 1) and crawls them into a temporary directory.
@@ -45,6 +46,7 @@
 #include <string_view>
 #include <vector>
 
+#include "poller/cli.hpp"
 #include "poller/poller.hpp"
 
 #if !defined(ASIO_HAS_CO_AWAIT)
@@ -55,6 +57,7 @@ int main() {
 #else
 using namespace std::chrono_literals;
 using asio::ip::tcp;
+using poller::log_line;
 using seconds_d = std::chrono::duration<double>;
 
 namespace {
@@ -65,58 +68,6 @@ using PageRetry = grit::Retrying<grit::RetryIf<poller::RetryTransient>, grit::st
                                  grit::attempt::Timeout<>, grit::wait::Exponential<grit::runtime, grit::runtime>,
                                  grit::jitter::Additive<grit::runtime>, grit::Name<"fetch_page">, grit::sink::Log<>,
                                  grit::sink::Prometheus<> >;
-
-struct Config {
-  std::string url, dir;
-  int limit = 10, pages = 1000, attempts = 5;
-  double timeout = 60, backoff_initial = 0.5, backoff_max = 8, jitter = 1, read_timeout = 10, delay = 0.2;
-  std::string metrics_file;
-};
-
-void log_line(const std::string& pairs) {  // one whole line, one write
-  const std::string line = "level=info logger=poller " + pairs + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
-bool parse(int argc, char** argv, Config& c) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto eq = arg.find('=');
-    const std::string_view key = arg.substr(0, eq);
-    const std::string value(eq == std::string_view::npos ? "" : arg.substr(eq + 1));
-    try {
-      if (key == "--url")
-        c.url = value;
-      else if (key == "--checkpoint-dir")
-        c.dir = value;
-      else if (key == "--limit")
-        c.limit = std::stoi(value);
-      else if (key == "--pages")
-        c.pages = std::stoi(value);
-      else if (key == "--attempts")
-        c.attempts = std::stoi(value);
-      else if (key == "--timeout")
-        c.timeout = std::stod(value);
-      else if (key == "--backoff-initial")
-        c.backoff_initial = std::stod(value);
-      else if (key == "--backoff-max")
-        c.backoff_max = std::stod(value);
-      else if (key == "--jitter")
-        c.jitter = std::stod(value);
-      else if (key == "--read-timeout")
-        c.read_timeout = std::stod(value);
-      else if (key == "--delay")
-        c.delay = std::stod(value);
-      else if (key == "--metrics-file")
-        c.metrics_file = value;
-      else if (key != "--metrics-port" || value != "-1")
-        return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return !c.url.empty() && !c.dir.empty() && c.limit > 0 && c.pages > 0 && c.read_timeout > 0;
-}
 
 template <class D>
 std::chrono::nanoseconds ns(D d) {
@@ -222,7 +173,7 @@ asio::awaitable<nlohmann::json> fetch_page_once(const Url& url, int page, int li
 }
 
 // --- the crawl: api_poller's loop, awaiting instead of blocking --------------------------------------------------
-asio::awaitable<int> crawl(const Config& cfg, const Url& url) {
+asio::awaitable<int> crawl(const poller::Options& cfg, const Url& url) {
   const auto ex = co_await asio::this_coro::executor;
   std::chrono::steady_clock::time_point deadline;  // of the page being fetched, for RetryTransient
   const PageRetry retry{grit::RetryIf<poller::RetryTransient>{poller::RetryTransient{&deadline}},
@@ -285,28 +236,7 @@ asio::awaitable<int> crawl(const Config& cfg, const Url& url) {
     co_await pause.async_wait(asio::use_awaitable);
   }
 
-  int status = 0;
-  if (!missing.empty()) {
-    std::string pages;
-    for (int p : missing) pages += (pages.empty() ? "" : ",") + std::to_string(p);
-    log_line("event=incomplete missing=" + pages + " msg=\"run again to fetch them\"");
-    status = 2;
-  } else {
-    nlohmann::json all = nlohmann::json::array();
-    for (int page = 1;; ++page) {
-      const auto saved = checkpoints.load(page);
-      if (!saved) break;
-      all.insert(all.end(), saved->begin(), saved->end());
-    }
-    poller::write_atomically(std::filesystem::path(cfg.dir) / "posts.json", all.dump(1) + "\n");
-    std::cout << "Fetched " << all.size() << " posts total\n";
-    if (!all.empty()) {
-      std::cout << "First post title: " << all.front()["title"].get<std::string>() << '\n';
-      std::cout << "Last post title: " << all.back()["title"].get<std::string>() << '\n';
-    }
-  }
-  if (!cfg.metrics_file.empty())
-    poller::write_atomically(cfg.metrics_file, grit::prometheus::default_registry().text());
+  const int status = poller::finish_run(cfg, checkpoints, missing);
   co_return status;
 }
 
@@ -339,7 +269,8 @@ asio::awaitable<void> demo_server(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
   asio::io_context io;
-  Config cfg;
+  poller::Options cfg;
+  cfg.metrics_port = -1;  // no /metrics server here
   std::optional<tcp::acceptor> demo;
   if (argc == 1 || (argc == 2 && std::string_view(argv[1]) == "--demo")) {
     demo.emplace(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -348,7 +279,8 @@ int main(int argc, char** argv) {
         (std::filesystem::temp_directory_path() / ("grit-async-poller-demo-" + std::to_string(::getpid()))).string();
     cfg.backoff_initial = 0.05, cfg.jitter = 0.01, cfg.delay = 0, cfg.timeout = 10, cfg.read_timeout = 2;
     asio::co_spawn(io, demo_server(*demo), asio::detached);
-  } else if (!parse(argc, argv, cfg)) {
+  } else if (!poller::parse_options(argc, argv, cfg) || cfg.metrics_port >= 0 || cfg.await_scrape ||
+             cfg.read_timeout <= 0) {
     std::fprintf(stderr, "usage: %s --url=http://HOST:PORT/posts --checkpoint-dir=DIR [options] (see the source)\n",
                  argv[0]);
     return 64;
