@@ -109,3 +109,18 @@ function(grit_add_api_poller)
     target_link_libraries(grit_api_poller PRIVATE grit_warnings)
   endif()
 endfunction()
+
+# examples/async_poller.cpp, the same poller on grit::asio: standalone Asio and nlohmann-json. One target,
+# example_async_poller in build/examples/ (whichever of examples/ and tests/e2e/ asks first): run with no arguments,
+# it is a demo with a server of its own; tests/e2e runs it against the flaky server.
+function(grit_add_async_poller)
+  if(TARGET example_async_poller OR NOT TARGET grit::asio OR NOT TARGET nlohmann_json::nlohmann_json)
+    return()
+  endif()
+  add_executable(example_async_poller ${PROJECT_SOURCE_DIR}/examples/async_poller.cpp)
+  set_target_properties(example_async_poller PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/examples)
+  target_link_libraries(example_async_poller PRIVATE grit::asio nlohmann_json::nlohmann_json)
+  if(TARGET grit_warnings)
+    target_link_libraries(example_async_poller PRIVATE grit_warnings)
+  endif()
+endfunction()

@@ -26,41 +26,25 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <grit/grit.hpp>
 #include <grit/log.hpp>
 #include <grit/prometheus.hpp>
-#include <iostream>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "poller/cli.hpp"
 #include "poller/poller.hpp"
 #include "poller/sync_client.hpp"
 
 using namespace std::chrono_literals;
 using poller::fetch_page_once;
+using poller::log_line;
 using poller::PageRetry;
 using seconds_d = std::chrono::duration<double>;
 
 namespace {
-
-struct Config {
-  std::string url, dir;
-  int limit = 10, pages = 1000, attempts = 5, metrics_port = 0;
-  double timeout = 60, backoff_initial = 0.5, backoff_max = 8, jitter = 1, read_timeout = 10, delay = 0.2;
-  std::string metrics_file;
-  bool await_scrape = false;
-};
-
-void log_line(const std::string& pairs) {  // one whole line, one write
-  const std::string line = "level=info logger=poller " + pairs + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
 
 // GET /metrics on 127.0.0.1, counting the scrapes so that --await-scrape can wait for one.
 class MetricsServer {
@@ -100,50 +84,6 @@ class MetricsServer {
   unsigned long scrapes_ = 0;
 };
 
-bool parse(int argc, char** argv, Config& c) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto eq = arg.find('=');
-    const std::string_view key = arg.substr(0, eq);
-    const std::string value(eq == std::string_view::npos ? "" : arg.substr(eq + 1));
-    try {
-      if (key == "--url")
-        c.url = value;
-      else if (key == "--checkpoint-dir")
-        c.dir = value;
-      else if (key == "--limit")
-        c.limit = std::stoi(value);
-      else if (key == "--pages")
-        c.pages = std::stoi(value);
-      else if (key == "--attempts")
-        c.attempts = std::stoi(value);
-      else if (key == "--timeout")
-        c.timeout = std::stod(value);
-      else if (key == "--backoff-initial")
-        c.backoff_initial = std::stod(value);
-      else if (key == "--backoff-max")
-        c.backoff_max = std::stod(value);
-      else if (key == "--jitter")
-        c.jitter = std::stod(value);
-      else if (key == "--read-timeout")
-        c.read_timeout = std::stod(value);
-      else if (key == "--delay")
-        c.delay = std::stod(value);
-      else if (key == "--metrics-port")
-        c.metrics_port = std::stoi(value);
-      else if (key == "--metrics-file")
-        c.metrics_file = value;
-      else if (key == "--await-scrape" && eq == std::string_view::npos)
-        c.await_scrape = true;
-      else
-        return false;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return !c.url.empty() && !c.dir.empty() && c.limit > 0 && c.pages > 0;
-}
-
 template <class D>
 std::chrono::nanoseconds ns(D d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d);
@@ -152,8 +92,8 @@ std::chrono::nanoseconds ns(D d) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Config cfg;
-  if (!parse(argc, argv, cfg)) {
+  poller::Options cfg;
+  if (!poller::parse_options(argc, argv, cfg)) {
     std::fprintf(stderr, "usage: %s --url=http://HOST:PORT/posts --checkpoint-dir=DIR [options] (see the source)\n",
                  argv[0]);
     return 64;
@@ -225,28 +165,7 @@ int main(int argc, char** argv) {
   }
   // [/tutorial:poller-loop]
 
-  int status = 0;
-  if (!missing.empty()) {
-    std::string pages;
-    for (int p : missing) pages += (pages.empty() ? "" : ",") + std::to_string(p);
-    log_line("event=incomplete missing=" + pages + " msg=\"run again to fetch them\"");
-    status = 2;
-  } else {
-    nlohmann::json all = nlohmann::json::array();
-    for (int page = 1;; ++page) {
-      const auto saved = checkpoints.load(page);
-      if (!saved) break;
-      all.insert(all.end(), saved->begin(), saved->end());
-    }
-    poller::write_atomically(std::filesystem::path(cfg.dir) / "posts.json", all.dump(1) + "\n");
-    std::cout << "Fetched " << all.size() << " posts total\n";
-    if (!all.empty()) {
-      std::cout << "First post title: " << all.front()["title"].get<std::string>() << '\n';
-      std::cout << "Last post title: " << all.back()["title"].get<std::string>() << '\n';
-    }
-  }
-  if (!cfg.metrics_file.empty())
-    poller::write_atomically(cfg.metrics_file, grit::prometheus::default_registry().text());
+  const int status = poller::finish_run(cfg, checkpoints, missing);
   if (cfg.metrics_port >= 0 && cfg.await_scrape) {  // twice: rate() and increase() need two samples of a series
     metrics.await_scrape(15s);
     metrics.await_scrape(15s);

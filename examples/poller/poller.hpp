@@ -1,6 +1,6 @@
-// What the article's poller needs besides an HTTP client, shared by the sync poller (examples/api_poller.cpp) and an
-// async one: the failures and which of them are transient, the Retry-After header, a page's JSON, and the
-// checkpoints (one JSON file per page, written atomically, checked when read back).
+// What the article's poller needs besides an HTTP client, shared by the sync poller (examples/api_poller.cpp) and the
+// async one (examples/async_poller.cpp): the failures and which of them are transient, the Retry-After header, a page's
+// JSON, and the checkpoints (one JSON file per page, written atomically, checked when read back).
 //
 // A client reports one attempt through posts_from_response (a response) or by throwing ConnectionError /
 // TimeoutError (no response); RetryTransient is the one retry decision, whichever driver asks it.

@@ -19,6 +19,11 @@ What is checked (each printed with its counts):
 as the server has answered page 4, so that the poller dies between receiving a page and saving it; the next run must
 fetch exactly the pages answered but not saved (at most one) and read the others back.
 
+The async poller (examples/async_poller.cpp, CTest e2e.async_poller*) runs the same checks with two switches:
+--no-prometheus (it serves no /metrics: no Prometheus and no dashboard queries; its --metrics-file counts are still
+checked against the model) and --timeout-error-type=grit::asio::AttemptTimedOut (a read timeout is grit's
+attempt::Timeout there, not the client's poller::TimeoutError).
+
 Bounded (DEADLINE_S in all; each process has its own timeout), loopback only, every process ended by its pid.
 Exit 77 (CTest: skipped) if a tool is missing, except under CI=true, where that is a failure.
 """
@@ -408,7 +413,13 @@ def main():
     parser.add_argument("--get-prometheus", default="")
     parser.add_argument("--dashboard", default="")
     parser.add_argument("--scenario", default="faults", choices=["faults", "kill-after-answer"])
+    parser.add_argument("--no-prometheus", action="store_true",
+                        help="the poller serves no /metrics: no Prometheus, no dashboard queries (--metrics-file "
+                             "counts are still checked)")
+    parser.add_argument("--timeout-error-type", default=ERROR_TYPE["slow"],
+                        help="the error_type logged and counted for an answer past the read timeout")
     args = parser.parse_args()
+    ERROR_TYPE["slow"] = args.timeout_error_type
     for tool in (args.server, args.poller):
         if not tool or not os.access(tool, os.X_OK):
             missing("the flaky server or the poller was not built (cpp-httplib or nlohmann-json missing?)")
@@ -418,11 +429,13 @@ def main():
         for failure in failures:
             print("FAIL:", failure, file=sys.stderr)
         sys.exit(1 if failures else 0)
-    got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
-    prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
-    if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
-        print(got.stderr, file=sys.stderr)
-        missing("prometheus could not be had from Debian's package")
+    prometheus_bin = None
+    if not args.no_prometheus:
+        got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
+        prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
+        if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
+            print(got.stderr, file=sys.stderr)
+            missing("prometheus could not be had from Debian's package")
 
     work = tempfile.mkdtemp(prefix="grit-e2e-")
     server = prometheus = None
@@ -438,12 +451,15 @@ def main():
         url = f"http://{m.group(1)}/posts"
         print(f"flaky server pid {server.pid} at {url}")
 
-        metrics_port = free_port()  # the same for every run: one Prometheus target, counters reset at each restart
-        prometheus, prom = start_prometheus(prometheus_bin, work, f"127.0.0.1:{metrics_port}")
-        print(f"prometheus at {prom}, scraping 127.0.0.1:{metrics_port}")
         ck = os.path.join(work, "checkpoints")
-        common = [f"--url={url}", f"--checkpoint-dir={ck}", f"--metrics-port={metrics_port}", "--await-scrape"] + \
-            POLLER_FLAGS
+        if args.no_prometheus:
+            common = [f"--url={url}", f"--checkpoint-dir={ck}", "--metrics-port=-1"] + POLLER_FLAGS
+        else:
+            metrics_port = free_port()  # the same for every run: one Prometheus target, counters reset at each restart
+            prometheus, prom = start_prometheus(prometheus_bin, work, f"127.0.0.1:{metrics_port}")
+            print(f"prometheus at {prom}, scraping 127.0.0.1:{metrics_port}")
+            common = [f"--url={url}", f"--checkpoint-dir={ck}", f"--metrics-port={metrics_port}", "--await-scrape"] + \
+                POLLER_FLAGS
 
         tally = {}
 
@@ -524,30 +540,34 @@ def main():
         for w in tally.get("429 waits", []):
             print(f"  {w}")
 
-        # The dashboard: each panel's PromQL, on the real Prometheus that scraped every run.
-        with open(args.dashboard) as f:
-            dashboard = json.load(f)
-        exprs = [(p["title"], t["expr"]) for p in dashboard["panels"] for t in p["targets"]]
-        subst = {"$__rate_interval": "1m", "$__range": "5m", "$__interval": "1s", "$callable": ".*"}
-        for title, expr in exprs:
-            query = expr
-            for k, v in subst.items():
-                query = query.replace(k, v)
-            url_q = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": query})
-            try:
-                result = poll(f"data for {title!r}", lambda: get_json(url_q)["data"]["result"] or None, limit=10)
-            except RuntimeError:
-                result = []
-            shown = ", ".join(f"{r['metric']}={float(r['value'][1]):.3g}" for r in result)
-            check(bool(result), f"dashboard panel {title!r}: {query} -> {shown or 'no data'}")
-            if "increase(grit_gave_up_total" in query and result and float(result[0]["value"][1]) == 0:
-                print("     (0: the series appeared with its first give-up, at 1, and Prometheus counts no increase "
-                      "from a series' first sample)")
-        # And the counts Prometheus holds: the give-up of run 2, the retries of every run.
-        q = 'max_over_time(grit_gave_up_total{reason="attempts"}[5m])'
-        result = get_json(prom + "/api/v1/query?" + urllib.parse.urlencode({"query": q}))["data"]["result"]
-        check(len(result) == 1 and float(result[0]["value"][1]) == 1, f"prometheus: {q} = "
-              f"{[r['value'][1] for r in result]} (run 2 gave up once)")
+        # The dashboard: each panel's PromQL, on the real Prometheus that scraped every run (not for a poller
+        # without /metrics).
+        if args.no_prometheus:
+            print("no Prometheus: this poller serves no /metrics (its --metrics-file counts were checked)")
+        else:
+            with open(args.dashboard) as f:
+                dashboard = json.load(f)
+            exprs = [(p["title"], t["expr"]) for p in dashboard["panels"] for t in p["targets"]]
+            subst = {"$__rate_interval": "1m", "$__range": "5m", "$__interval": "1s", "$callable": ".*"}
+            for title, expr in exprs:
+                query = expr
+                for k, v in subst.items():
+                    query = query.replace(k, v)
+                url_q = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": query})
+                try:
+                    result = poll(f"data for {title!r}", lambda: get_json(url_q)["data"]["result"] or None, limit=10)
+                except RuntimeError:
+                    result = []
+                shown = ", ".join(f"{r['metric']}={float(r['value'][1]):.3g}" for r in result)
+                check(bool(result), f"dashboard panel {title!r}: {query} -> {shown or 'no data'}")
+                if "increase(grit_gave_up_total" in query and result and float(result[0]["value"][1]) == 0:
+                    print("     (0: the series appeared with its first give-up, at 1, and Prometheus counts no "
+                          "increase from a series' first sample)")
+            # And the counts Prometheus holds: the give-up of run 2, the retries of every run.
+            q = 'max_over_time(grit_gave_up_total{reason="attempts"}[5m])'
+            result = get_json(prom + "/api/v1/query?" + urllib.parse.urlencode({"query": q}))["data"]["result"]
+            check(len(result) == 1 and float(result[0]["value"][1]) == 1, f"prometheus: {q} = "
+                  f"{[r['value'][1] for r in result]} (run 2 gave up once)")
 
         # Run 4: a corrupt checkpoint (valid JSON, a changed title) and a half-written one, and a stray temporary.
         with open(os.path.join(ck, "posts.json")) as f:
