@@ -32,6 +32,7 @@
 #include <asio/system_error.hpp>
 #if defined(ASIO_HAS_CO_AWAIT)
 #include <asio/awaitable.hpp>
+#include <asio/co_spawn.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #define GRIT_ASIO_CO_AWAIT 1

@@ -805,6 +805,62 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), EveryExceptionFilterIsAskedInOrderAsByTheSyn
   }
 }
 
+// attempt::Timeout through co_retry: an attempt still running at its deadline is cancelled (its awaited timer ends
+// with operation_aborted) and retried; the attempt that finishes in time gives the value.
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), AttemptTimeoutCancelsASlowAttemptAndRetries) {
+  VClock::reset();
+  net::io_context io;
+  using R = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<3>, grit::attempt::Timeout<30ms>,
+                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock>;
+  std::vector<std::uint64_t> numbers;
+  std::vector<grit::nanoseconds> started;
+  auto f = [&](const ga::Attempt& a) -> net::awaitable<int> {
+    numbers.push_back(a.number);
+    started.push_back(VClock::now().time_since_epoch());
+    vtimer slow(co_await net::this_coro::executor, a.number < 3 ? 50ms : 10ms);
+    co_await slow.async_wait(net::use_awaitable);  // throws operation_aborted when the deadline cancels it
+    co_return 7;
+  };
+  int got = 0;
+  std::exception_ptr failure;
+  net::co_spawn(io, ga::co_retry(R{}, f), [&](std::exception_ptr p, int v) {
+    failure = p;
+    got = v;
+  });
+  ga::testing::run_virtual(io);
+  EXPECT_FALSE(failure);
+  EXPECT_EQ(got, 7);
+  EXPECT_EQ(numbers, (std::vector<std::uint64_t>{1, 2, 3}));
+  // 30 ms attempt, 100 ms wait, 30 ms attempt, 100 ms wait, then 10 ms.
+  EXPECT_EQ(started, (std::vector<grit::nanoseconds>{0ms, 130ms, 260ms}));
+  EXPECT_EQ(VClock::now().time_since_epoch(), 270ms);
+}
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), AttemptTimeoutGivesUpWithTheLastAttemptsException) {
+  VClock::reset();
+  net::io_context io;
+  using R = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<2>, grit::attempt::Timeout<30ms>,
+                           grit::wait::Fixed<100ms>, grit::jitter::None, VClock>;
+  int calls = 0;
+  auto f = [&]() -> net::awaitable<void> {
+    ++calls;
+    vtimer slow(co_await net::this_coro::executor, 1s);
+    co_await slow.async_wait(net::use_awaitable);
+  };
+  std::exception_ptr failure;
+  net::co_spawn(io, ga::co_retry(R{}, f), [&](std::exception_ptr p) { failure = p; });
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(VClock::now().time_since_epoch(), 160ms);
+  try {
+    std::rethrow_exception(failure);
+  } catch (const ga::system_error& e) {
+    EXPECT_EQ(e.code(), aborted_code()) << "the last attempt's own completion: its timer was cancelled";
+  } catch (...) {
+    ADD_FAILURE() << "not the attempt's system_error";
+  }
+}
+
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), OperationAbortedIsNeverRetried) {
   VClock::reset();
   net::io_context io;

@@ -682,30 +682,33 @@ template <class F>
 using co_executor_t = typename awaited<co_attempt_t<F>>::executor;
 }  // namespace detail
 
-// Retries a coroutine: f(), or f(const Attempt&), returns awaitable<T>; a failure is an exception, classified by the
-// Retrying's exception filters as by the sync driver (Asio's operation_aborted and grit::Cancelled are never
-// retried). On giving up, the same exception object is rethrown. The waits honour the coroutine's cancellation
-// state: cancelled during a wait, co_retry throws system_error(operation_aborted) and the sinks hear
-// gave_up(cancelled) with the last failure; cancelled during an attempt, the attempt's exception passes through.
 // (GCC 12 warns -Wsubobject-linkage when a coroutine frame holds a lambda's type; nothing is shared across units.)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wsubobject-linkage"
 #endif
+namespace detail {
+// co_retry with a deadline per attempt: async_retry carries it out. Each attempt is a coroutine of its own
+// (co_spawn), so that the alarm can cancel it through its cancellation slot; a failure arrives as its exception_ptr,
+// filtered as by the loop below, and on giving up use_awaitable rethrows that same exception.
 template <class Config, class F>
-auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, detail::co_executor_t<F>> {
-  static_assert(grit::detail::is_retrying<Config>::value,
-                "grit: co_retry's first argument must be a grit::Retrying<...>");
-  static_assert(detail::awaited<detail::co_attempt_t<F>>::is_awaitable,
-                "grit: co_retry's function must return an asio awaitable<T>: f() or f(const Attempt&)");
-  static_assert(detail::timer_for<typename Config::clock_type>::known,
-                "grit: co_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock as "
-                "the Retrying's clock");
-  static_assert(
-      !Config::attempt_type::limits_attempts,
-      "grit: co_retry does not carry out attempt::Timeout yet; use async_retry with use_awaitable, which does");
-  using T = detail::co_value_t<F>;
-  using Executor = detail::co_executor_t<F>;
+auto co_retry_timed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_executor_t<F>> {
+  using Executor = co_executor_t<F>;
+  const Executor ex = co_await net::this_coro::executor;
+  auto attempt = [&f, ex](const Attempt& a, auto&& token) {
+    if constexpr (std::is_invocable_v<F&, const Attempt&>)
+      return net::co_spawn(ex, f(a), std::forward<decltype(token)>(token));
+    else
+      return (void)a, net::co_spawn(ex, f(), std::forward<decltype(token)>(token));
+  };
+  co_return co_await async_retry(retrying, ex, attempt, net::use_awaitable_t<Executor>{});
+}
+
+// co_retry without one: the loop runs in its own coroutine frame, which does not move.
+template <class Config, class F>
+auto co_retry_untimed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_executor_t<F>> {
+  using T = co_value_t<F>;
+  using Executor = co_executor_t<F>;
   using Timer =
       net::basic_waitable_timer<typename detail::timer_for<typename Config::clock_type>::type::clock_type,
                                 typename detail::timer_for<typename Config::clock_type>::type::traits_type, Executor>;
@@ -774,6 +777,28 @@ auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, det
       throw system_error(error_code(net::error::operation_aborted));
     }
   }
+}
+}  // namespace detail
+
+// Retries a coroutine: f(), or f(const Attempt&), returns awaitable<T>; a failure is an exception, classified by the
+// Retrying's exception filters as by the sync driver (Asio's operation_aborted and grit::Cancelled are never
+// retried). On giving up, the same exception object is rethrown. The waits honour the coroutine's cancellation
+// state: cancelled during a wait, co_retry throws system_error(operation_aborted) and the sinks hear
+// gave_up(cancelled) with the last failure; cancelled during an attempt, the attempt's exception passes through.
+// With attempt::Timeout, an attempt still running at its deadline is cancelled and counts as a retryable failure.
+template <class Config, class F>
+auto co_retry(Config retrying, F f) -> net::awaitable<detail::co_value_t<F>, detail::co_executor_t<F>> {
+  static_assert(grit::detail::is_retrying<Config>::value,
+                "grit: co_retry's first argument must be a grit::Retrying<...>");
+  static_assert(detail::awaited<detail::co_attempt_t<F>>::is_awaitable,
+                "grit: co_retry's function must return an asio awaitable<T>: f() or f(const Attempt&)");
+  static_assert(detail::timer_for<typename Config::clock_type>::known,
+                "grit: co_retry waits with an Asio timer: use clock::Steady or grit::asio::testing::VirtualClock as "
+                "the Retrying's clock");
+  if constexpr (Config::attempt_type::limits_attempts)
+    return detail::co_retry_timed(std::move(retrying), std::move(f));
+  else
+    return detail::co_retry_untimed(std::move(retrying), std::move(f));
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
