@@ -878,6 +878,82 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), OperationAbortedIsNeverRetried) {
 }
 #endif
 
+// --- Wait scopes: a sink's wait_scope lives during each wait and ends before the next attempt, on every path ------
+struct ScopeCounts {
+  int made = 0, ended = 0, open = 0;
+  std::vector<int> open_during_attempt;
+};
+struct CountedScope {
+  ScopeCounts* counts;
+  explicit CountedScope(ScopeCounts* c) : counts(c) { ++c->made, ++c->open; }
+  CountedScope(CountedScope&& o) noexcept : counts(std::exchange(o.counts, nullptr)) {}
+  CountedScope(const CountedScope&) = delete;
+  CountedScope& operator=(const CountedScope&) = delete;
+  CountedScope& operator=(CountedScope&&) = delete;
+  ~CountedScope() {
+    if (counts) ++counts->ended, --counts->open;
+  }
+};
+struct ScopedSink : grit::sink::Base {
+  ScopeCounts* counts;
+  CountedScope wait_scope(const grit::RetryDetails&) const { return CountedScope(counts); }
+};
+using ScopedRetry = grit::Retrying<grit::RetryOn<Transient>, grit::RetryOnError<>, grit::stop::Attempts<3>,
+                                   grit::wait::Fixed<100ms>, grit::jitter::None, VClock, ScopedSink>;
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, WaitScopes), AsyncRetryEndsEachScopeBeforeTheNextAttempt) {
+  VClock::reset();
+  ScopeCounts counts;
+  net::io_context io;
+  ec_t got;
+  ga::async_retry(
+      ScopedRetry{ScopedSink{{}, &counts}}, io,
+      [&](auto&& token) {
+        counts.open_during_attempt.push_back(counts.open);
+        return post_code(io, ec_t(net::error::timed_out), std::move(token));
+      },
+      [&](ec_t ec) { got = ec; });
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(got, ec_t(net::error::timed_out));
+  EXPECT_EQ(counts.open_during_attempt, (std::vector<int>{0, 0, 0}));
+  EXPECT_EQ(counts.made, 2);
+  EXPECT_EQ(counts.ended, 2);
+}
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, WaitScopes), AScopeEndsOnceWhenTheIoContextIsDestroyedDuringTheWait) {
+  VClock::reset();
+  ScopeCounts counts;
+  {
+    net::io_context io;
+    ga::async_retry(
+        ScopedRetry{ScopedSink{{}, &counts}}, io,
+        [&](auto&& token) { return post_code(io, ec_t(net::error::timed_out), std::move(token)); },
+        [&](ec_t) { ADD_FAILURE() << "no handler runs"; });
+    io.poll();  // the first attempt fails; the operation waits
+    EXPECT_EQ(counts.open, 1);
+  }
+  EXPECT_EQ(counts.made, 1);
+  EXPECT_EQ(counts.ended, 1);
+}
+
+#if defined(GRIT_TEST_CO_AWAIT)
+TEST(GRIT_CAT(GRIT_TEST_SUITE, WaitScopes), CoRetryEndsEachScopeBeforeTheNextAttempt) {
+  VClock::reset();
+  ScopeCounts counts;
+  net::io_context io;
+  auto f = [&]() -> net::awaitable<void> {
+    counts.open_during_attempt.push_back(counts.open);
+    throw Transient("t");
+    co_return;
+  };
+  net::co_spawn(io, ga::co_retry(ScopedRetry{ScopedSink{{}, &counts}}, f), net::detached);
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(counts.open_during_attempt, (std::vector<int>{0, 0, 0}));
+  EXPECT_EQ(counts.made, 2);
+  EXPECT_EQ(counts.ended, 2);
+}
+#endif
+
 // --- Sinks hear a cancellation --------------------------------------------------------------------------------
 struct Heard : grit::sink::Base {
   std::vector<std::string>* events;

@@ -37,6 +37,8 @@ class CallSchedule {
       : config_(config), core_(make_plan(config_), name_for<core_type>(config_), start) {}
   CallSchedule(const CallSchedule&) = delete;
   CallSchedule& operator=(const CallSchedule&) = delete;
+  // A wait's scopes end with the call, however it ends (an io_context destroyed during a wait included).
+  ~CallSchedule() { core_.wait_ended(); }
 
   core_type& core() noexcept { return core_; }
   const core_type& core() const noexcept { return core_; }

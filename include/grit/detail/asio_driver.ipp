@@ -537,6 +537,7 @@ class RetryOp {
   template <class Self>
   void on_waited(Self& self, const error_code& ec) {
     block_->waiting = false;
+    block_->schedule.core().wait_ended();  // the sinks' wait scopes end before the next attempt or the cancellation
     if (ec != error_code(net::error::operation_aborted) && !cancelled_now(self)) {
       block_->last.reset();
       start_attempt(self);
@@ -772,6 +773,7 @@ auto co_retry_untimed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_
     } catch (const system_error& e) {  // throw_if_cancelled
       ec = e.code();
     }
+    schedule->core().wait_ended();
     if (ec == error_code(net::error::operation_aborted) || state.cancelled() != net::cancellation_type::none) {
       grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule->cancel(cause); });
       throw system_error(error_code(net::error::operation_aborted));
