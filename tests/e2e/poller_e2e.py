@@ -42,7 +42,9 @@ import time
 import urllib.parse
 import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from testprocs import end, finish, get_json, missing  # noqa: E402  (after the path is set)
+from testprocs import end, finish, get_json, missing, prometheus_binary  # noqa: E402
+from testprocs import poll as poll_until  # noqa: E402
+from testprocs import start_prometheus as start_prometheus_until  # noqa: E402  (after the path is set)
 
 DEADLINE_S = 100.0
 
@@ -306,45 +308,11 @@ def new_model():
 
 
 def start_prometheus(prometheus_bin, work, target):
-    config = os.path.join(work, "prometheus.yml")
-    with open(config, "w") as f:
-        f.write("global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}\n"
-                "scrape_configs:\n  - job_name: poller\n"
-                f"    static_configs: [{{targets: ['{target}']}}]\n")
-    process = subprocess.Popen(
-        [prometheus_bin, f"--config.file={config}", f"--storage.tsdb.path={os.path.join(work, 'data')}",
-         "--web.listen-address=127.0.0.1:0", "--log.level=info"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    print(f"prometheus pid {process.pid}")
-    found, port_found, log_lines = {}, threading.Event(), []
-
-    def read_log():
-        for line in process.stderr:
-            log_lines.append(line)
-            m = re.search(r'msg="Listening on" address=127\.0\.0\.1:(\d+)', line)
-            if m and not port_found.is_set():
-                found["port"] = int(m.group(1))
-                port_found.set()
-
-    threading.Thread(target=read_log, daemon=True).start()
-    if not port_found.wait(timeout=min(20, time_left())):
-        raise RuntimeError("prometheus never said where it listens:\n" + "".join(log_lines[-20:]))
-    base = f"http://127.0.0.1:{found['port']}"
-    poll("prometheus /-/ready", lambda: urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200 or None)
-    return process, base
+    return start_prometheus_until(prometheus_bin, work, "poller", target, time.monotonic() + min(20, time_left()))
 
 
 def poll(what, probe, limit=None):
-    stop_at = time.monotonic() + min(limit or time_left(), time_left())
-    while time.monotonic() < stop_at:
-        try:
-            result = probe()
-            if result is not None:
-                return result
-        except OSError:
-            pass
-        time.sleep(0.2)  # real time: this waits for a real server
-    raise RuntimeError(f"timed out waiting for {what}")
+    return poll_until(what, probe, time.monotonic() + min(limit or time_left(), time_left()))
 
 
 def kill_after_answer(args, page=4):
@@ -431,11 +399,7 @@ def main():
         sys.exit(1 if failures else 0)
     prometheus_bin = None
     if not args.no_prometheus:
-        got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
-        prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
-        if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
-            print(got.stderr, file=sys.stderr)
-            missing("prometheus could not be had from Debian's package")
+        prometheus_bin = prometheus_binary(args.get_prometheus)
 
     work = tempfile.mkdtemp(prefix="grit-e2e-")
     server = prometheus = None

@@ -15,12 +15,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from testprocs import end, finish, get_json, missing  # noqa: E402  (after the path is set)
+from testprocs import end, finish, get_json, missing, poll, prometheus_binary, start_prometheus  # noqa: E402  (after the path is set)
 
 DEADLINE_S = 40.0
 ESCAPED = 'C:\\path "quoted"\nline'
@@ -55,11 +54,7 @@ def main():
 
     if not args.exporter or not os.access(args.exporter, os.X_OK):
         missing("the exporter was not built (cpp-httplib missing?)")
-    got = subprocess.run(["bash", args.get_prometheus], capture_output=True, text=True)
-    prometheus_bin = os.path.join(got.stdout.strip(), "prometheus")
-    if got.returncode != 0 or not os.access(prometheus_bin, os.X_OK):
-        print(got.stderr, file=sys.stderr)
-        missing("prometheus could not be had from Debian's package")
+    prometheus_bin = prometheus_binary(args.get_prometheus)
 
     work = tempfile.mkdtemp(prefix="grit-prometheus-")
     exporter = prometheus = None
@@ -76,52 +71,9 @@ def main():
         exporter_port = int(match.group(1))
         print(f"exporter pid {exporter.pid} on 127.0.0.1:{exporter_port}")
 
-        config = os.path.join(work, "prometheus.yml")
-        with open(config, "w") as f:
-            f.write(
-                "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}\n"
-                "scrape_configs:\n"
-                "  - job_name: grit\n"
-                f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
-            )
-        prometheus = subprocess.Popen(
-            [prometheus_bin, f"--config.file={config}", f"--storage.tsdb.path={os.path.join(work, 'data')}",
-             "--web.listen-address=127.0.0.1:0", "--log.level=info"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        print(f"prometheus pid {prometheus.pid}")
-
-        # Its port is in its log: msg="Listening on" address=127.0.0.1:NNNNN. The log is read on a thread, so the
-        # pipe never fills up and the wait for the line is bounded.
-        port_found = threading.Event()
-        found = {}
-        log_lines = []
-
-        def read_log():
-            for log_line in prometheus.stderr:
-                log_lines.append(log_line)
-                m = re.search(r'msg="Listening on" address=127\.0\.0\.1:(\d+)', log_line)
-                if m and not port_found.is_set():
-                    found["port"] = int(m.group(1))
-                    port_found.set()
-
-        threading.Thread(target=read_log, daemon=True).start()
-        if not port_found.wait(timeout=DEADLINE_S - (time.monotonic() - start)):
-            raise RuntimeError("prometheus never said where it listens:\n" + "".join(log_lines[-20:]))
-        base = f"http://127.0.0.1:{found['port']}"
+        prometheus, base = start_prometheus(prometheus_bin, work, "grit", f"127.0.0.1:{exporter_port}",
+                                            start + DEADLINE_S)
         print(f"prometheus on {base}")
-
-        def poll(what, probe):
-            while time.monotonic() - start < DEADLINE_S:
-                try:
-                    result = probe()
-                    if result is not None:
-                        return result
-                except OSError:
-                    pass
-                time.sleep(0.2)  # real time: this waits for a real server, not for grit
-            raise RuntimeError(f"timed out waiting for {what}")
-
-        poll("/-/ready", lambda: urllib.request.urlopen(base + "/-/ready", timeout=1).status == 200 or None)
 
         def target_up():
             targets = get_json(base + "/api/v1/targets")["data"]["activeTargets"]
@@ -141,7 +93,7 @@ def main():
                 failures.append(f"the exporter did not answer in OpenMetrics: {content_type}")
             print(f"exporter answers {content_type}")
 
-        poll("the target to be up", target_up)
+        poll("the target to be up", target_up, start + DEADLINE_S)
         print(f"target up after {time.monotonic() - start:.1f} s")
 
         for selector, want in EXPECTED:
