@@ -260,6 +260,17 @@ TEST(TestingScopes, OverlappingScopesRestoreTheStateFromBeforeTheFirst) {
   EXPECT_FALSE(grit::testing::is_enabled());  // the state from before the first
 }
 
+// A Scope's settings are stored as the testing word holds them: restoring an outer scope with a huge attempt count
+// gives back that (clamped) count, not a word whose flag bits were overwritten by the count shifted left.
+TEST(TestingScopes, AnOuterScopeWithAHugeAttemptCountIsRestoredClamped) {
+  grit_test::SwitchesReset reset;
+  grit::testing::Scope outer(true, {.attempts = (std::uint64_t{1} << 62) + 3});  // unclamped, it would encode as 3
+  { grit::testing::Scope inner(true, {.attempts = 2}); }
+  EXPECT_TRUE(grit::testing::is_enabled());
+  EXPECT_EQ(grit::testing::state().settings.attempts, UINT64_MAX >> 2);
+  EXPECT_FALSE(grit::testing::state().settings.cap);
+}
+
 TEST(TestingScopes, NestedScopesStillRestoreInOrder) {
   grit_test::SwitchesReset reset;
   {

@@ -56,15 +56,22 @@ inline bool is_enabled() noexcept { return state().enabled; }
 
 // Testing mode: no wait is real (every wait is zero), timeouts are ignored, and a call makes `attempts` attempts
 // (with `cap`: at most that many). Returns the state it replaced.
-inline State set(bool enabled, Settings settings = {}) {
+namespace detail {
+// Settings as the testing word can hold them: attempts >= 1 (else invalid_argument), at most 2^62 - 1 (the word's
+// two low bits are the flags). Checked once, where a state enters (set, Scope), so that every stored state encodes.
+inline Settings checked(Settings settings) {
   if (settings.attempts < 1)
     GRIT_DETAIL_THROW_INVALID_ARGUMENT(
         "grit::testing::set: attempts must be >= 1 (it counts the first attempt too), got " +
         std::to_string(settings.attempts));
   if (settings.attempts > (UINT64_MAX >> 2)) settings.attempts = UINT64_MAX >> 2;
-  const State previous = detail::decode(
-      grit::detail::testing_word().exchange(detail::encode({enabled, settings}), std::memory_order_acq_rel));
-  return previous;
+  return settings;
+}
+}  // namespace detail
+
+inline State set(bool enabled, Settings settings = {}) {
+  return detail::decode(grit::detail::testing_word().exchange(detail::encode({enabled, detail::checked(settings)}),
+                                                              std::memory_order_acq_rel));
 }
 
 namespace detail {
@@ -78,6 +85,7 @@ class Scopes {
     return *scopes;
   }
   void open(const void* scope, State state) {
+    state.settings = checked(state.settings);  // what close() stores again must encode
     std::lock_guard lock(mutex_);
     const State replaced = testing::set(state.enabled, state.settings);
     if (open_.empty()) before_ = replaced;
