@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <type_traits>
 
 #include "category.hpp"
 #include "detail/arithmetic.hpp"
@@ -59,6 +60,14 @@ class Timeout {
   static constexpr bool limits_attempts = true;
 
   constexpr Timeout() requires(!D.is_runtime) = default;
+  // A number without a unit (stamina's timeout=30) is no duration: the one error says how to write it.
+  template <class Number>
+  requires(D.is_runtime&& std::is_arithmetic_v<Number>) explicit Timeout(Number) {
+    static_assert(!std::is_arithmetic_v<Number>,
+                  "grit: durations need a unit: write attempt::Timeout<>{30s} or "
+                  "attempt::Timeout<>{std::chrono::milliseconds(100)}, "
+                  "not attempt::Timeout<>{30}");
+  }
   template <class Rep, class Period>
   explicit Timeout(std::chrono::duration<Rep, Period> timeout) requires(D.is_runtime) {
     timeout_.set(timeout, "grit::attempt::Timeout", "timeout");

@@ -158,6 +158,14 @@ class Timeout : public detail::StopDefaults<Timeout<D>> {
   static constexpr GiveUpReason reason = GiveUpReason::timeout;
 
   constexpr Timeout() requires(!D.is_runtime) = default;
+  // A number without a unit (stamina's timeout=30) is no duration: the one error says how to write it.
+  template <class Number>
+  requires(D.is_runtime&& std::is_arithmetic_v<Number>) explicit Timeout(Number) {
+    static_assert(
+        !std::is_arithmetic_v<Number>,
+        "grit: durations need a unit: write stop::Timeout<>{30s} or stop::Timeout<>{std::chrono::milliseconds(100)}, "
+        "not stop::Timeout<>{30}");
+  }
   template <class Rep, class Period>
   explicit Timeout(std::chrono::duration<Rep, Period> timeout) requires(D.is_runtime) {
     budget_.set(timeout, "grit::stop::Timeout", "timeout");
