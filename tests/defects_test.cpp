@@ -171,6 +171,21 @@ TEST(Defect8, HookTimeComesOffTheWait) {
   EXPECT_LE(clock.now(), 300ms + 200ms);  // the second failure's hook does not run: the deadline has passed
 }
 
+// Found by the fuzzer in CI: with a Timeout of nanoseconds::max(), the time left at the start is nanoseconds::max(),
+// which the hook-time rule took for "no deadline", so the wait ran past the deadline by the hook's time.
+TEST(FuzzFinding, HookTimeComesOffTheWaitBeforeADeadlineAtNanosecondsMax) {
+  grit::testing::VirtualClock clock;
+  grit_test::HooksReset hooks({[clock](const grit::RetryDetails&) { clock.advance(300ms); }});
+  constexpr grit::nanoseconds huge = grit::nanoseconds::max() - grit::nanoseconds(1000);
+  const grit::Retrying<grit::RetryOn<TransientError>, grit::stop::Timeout<grit::nanoseconds::max()>,
+                       grit::stop::Attempts<2>, grit::wait::Fixed<huge>, grit::jitter::None,
+                       grit::testing::VirtualClock>
+      retry{clock};
+  EXPECT_THROW(retry([] { throw TransientError("503"); }), TransientError);
+  ASSERT_FALSE(clock.sleeps().empty());
+  EXPECT_EQ(clock.sleeps()[0], grit::nanoseconds::max() - grit::nanoseconds(300ms)) << "the deadline less the hook";
+}
+
 // 9. A hook whose destructor reads the hook list does not deadlock.
 struct ReadsHooksWhenDestroyed {
   std::shared_ptr<int> alive = std::make_shared<int>(0);

@@ -189,9 +189,11 @@ class ScheduleCore {
       const RetryDetails details{name_, attempt_, wait, waited_, Cause(Cause::View{}, cause)};
       notify(details);
       if constexpr (opens_scopes) open_scopes(details, sink_indices{});
-      // Time spent in the sinks (a slow hook) comes off the wait: the deadline stays where it was.
+      // Time spent in the sinks (a slow hook) comes off the wait: the deadline stays where it was. Whether there is
+      // a deadline is the stops' to say (reads_clock), not time_left's: a Timeout of nanoseconds::max() leaves
+      // exactly that much at the start (fuzz: regressions/hook_time_before_a_deadline_at_nanoseconds_max).
       if constexpr (stops_type::uses_clock) {
-        if (time_left != nanoseconds::max()) {
+        if (plan_.stops().reads_clock()) {
           const nanoseconds spent = detail::saturating_sub(elapsed(), decided_at);
           if (spent > nanoseconds::zero())
             wait = std::clamp(detail::saturating_sub(time_left, spent), nanoseconds::zero(), wait);
