@@ -128,44 +128,23 @@ int main(int argc, char** argv) {
                         grit::jitter::Additive<grit::runtime>{seconds_d(cfg.jitter)}};
   const poller::Checkpoints checkpoints(cfg.dir, cfg.limit);
 
-  std::vector<int> missing;
-  std::size_t total = 0;
-  int failed_in_a_row = 0;
+  poller::Crawl crawl(checkpoints);
   for (int page = 1; page <= cfg.pages; ++page) {
-    std::string why;
-    if (const auto saved = checkpoints.load(page, &why)) {  // fetched by an earlier run
-      total += saved->size();
-      log_line("event=page_resumed page=" + std::to_string(page) + " posts=" + std::to_string(saved->size()));
-      continue;
-    }
-    if (!why.empty()) log_line("event=checkpoint_invalid page=" + std::to_string(page) + " reason=\"" + why + "\"");
-    log_line("event=page_fetch page=" + std::to_string(page));
+    if (crawl.resumed(page)) continue;  // fetched by an earlier run
     nlohmann::json posts;
     try {
       deadline = std::chrono::steady_clock::now() + ns(seconds_d(cfg.timeout));
       posts = retry([&] { return fetch_page_once(client, path, page, cfg.limit, read_timeout); });
     } catch (const std::exception& e) {  // given up on (transient) or never retried (404, malformed, 4xx)
-      const bool transient = dynamic_cast<const poller::TransientError*>(&e) != nullptr;
-      log_line(std::string("event=page_failed page=") + std::to_string(page) +
-               (transient ? " retried=true" : " retried=false") + " error=\"" + e.what() + "\"");
-      missing.push_back(page);
-      if (++failed_in_a_row == 5) break;  // the API is down: stop, and let the next run go on from here
-      continue;
-    }
-    failed_in_a_row = 0;
-    if (posts.empty()) {
-      log_line("event=done page=" + std::to_string(page) + " msg=\"No more pages.\"");
+      if (crawl.failed(page, dynamic_cast<const poller::TransientError*>(&e) != nullptr, e.what())) continue;
       break;
     }
-    checkpoints.save(page, posts);  // before moving on: a crash from here on loses nothing
-    total += posts.size();
-    log_line("event=page_saved page=" + std::to_string(page) + " posts=" + std::to_string(posts.size()) +
-             " total=" + std::to_string(total));
+    if (!crawl.fetched(page, posts)) break;
     std::this_thread::sleep_for(seconds_d(cfg.delay));  // a polite delay between pages
   }
   // [/tutorial:poller-loop]
 
-  const int status = poller::finish_run(cfg, checkpoints, missing);
+  const int status = poller::finish_run(cfg, checkpoints, crawl.missing());
   if (cfg.metrics_port >= 0 && cfg.await_scrape) {  // twice: rate() and increase() need two samples of a series
     metrics.await_scrape(15s);
     metrics.await_scrape(15s);

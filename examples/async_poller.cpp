@@ -186,18 +186,9 @@ asio::awaitable<int> crawl(const poller::Options& cfg, const Url& url) {
   const poller::Checkpoints checkpoints(cfg.dir, cfg.limit);
   asio::steady_timer pause(ex);
 
-  std::vector<int> missing;
-  std::size_t total = 0;
-  int failed_in_a_row = 0;
+  poller::Crawl crawl(checkpoints);
   for (int page = 1; page <= cfg.pages; ++page) {
-    std::string why;
-    if (const auto saved = checkpoints.load(page, &why)) {  // fetched by an earlier run
-      total += saved->size();
-      log_line("event=page_resumed page=" + std::to_string(page) + " posts=" + std::to_string(saved->size()));
-      continue;
-    }
-    if (!why.empty()) log_line("event=checkpoint_invalid page=" + std::to_string(page) + " reason=\"" + why + "\"");
-    log_line("event=page_fetch page=" + std::to_string(page));
+    if (crawl.resumed(page)) continue;  // fetched by an earlier run
     nlohmann::json posts;
     grit::asio::Report report;
     std::string error;
@@ -217,26 +208,15 @@ asio::awaitable<int> crawl(const poller::Options& cfg, const Url& url) {
       error = report.last_attempt_timed_out ? "no answer in time (page " + std::to_string(page) + ")" : e.what();
     }
     if (!error.empty()) {
-      log_line(std::string("event=page_failed page=") + std::to_string(page) +
-               (transient ? " retried=true" : " retried=false") + " error=\"" + error + "\"");
-      missing.push_back(page);
-      if (++failed_in_a_row == 5) break;  // the API is down: stop, and let the next run go on from here
-      continue;
-    }
-    failed_in_a_row = 0;
-    if (posts.empty()) {
-      log_line("event=done page=" + std::to_string(page) + " msg=\"No more pages.\"");
+      if (crawl.failed(page, transient, error)) continue;
       break;
     }
-    checkpoints.save(page, posts);  // before moving on: a crash from here on loses nothing
-    total += posts.size();
-    log_line("event=page_saved page=" + std::to_string(page) + " posts=" + std::to_string(posts.size()) +
-             " total=" + std::to_string(total));
+    if (!crawl.fetched(page, posts)) break;
     pause.expires_after(ns(seconds_d(cfg.delay)));  // a polite delay between pages
     co_await pause.async_wait(asio::use_awaitable);
   }
 
-  const int status = poller::finish_run(cfg, checkpoints, missing);
+  const int status = poller::finish_run(cfg, checkpoints, crawl.missing());
   co_return status;
 }
 

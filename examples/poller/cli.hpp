@@ -1,6 +1,6 @@
-// What both pollers' main()s share besides the crawl: the command line (examples/api_poller.cpp's header comment
-// lists the options), the progress lines, and the end of a run (posts.json and the summary, or the missing pages; the
-// --metrics-file).
+// What both pollers' main()s share besides the fetch: the command line (examples/api_poller.cpp's header comment
+// lists the options), the progress lines, the crawl's bookkeeping, and the end of a run (posts.json and the summary,
+// or the missing pages; the --metrics-file).
 #pragma once
 
 #include <cstdio>
@@ -75,6 +75,55 @@ inline void log_line(const std::string& pairs) {  // one whole line, one write
   const std::string line = "level=info logger=poller " + pairs + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
+
+// The crawl's bookkeeping, the same in both pollers (only the fetch differs): a page with a valid checkpoint is read
+// back instead of fetched; a fetched page is saved before the next one starts; a page that fails is reported and
+// skipped, and the next run fetches only what is missing. Each step logs its line.
+class Crawl {
+ public:
+  explicit Crawl(const Checkpoints& checkpoints) : checkpoints_(checkpoints) {}
+
+  // True when an earlier run fetched the page (then nothing is fetched); else the fetch begins.
+  bool resumed(int page) {
+    std::string why;
+    if (const auto saved = checkpoints_.load(page, &why)) {
+      total_ += saved->size();
+      log_line("event=page_resumed page=" + std::to_string(page) + " posts=" + std::to_string(saved->size()));
+      return true;
+    }
+    if (!why.empty()) log_line("event=checkpoint_invalid page=" + std::to_string(page) + " reason=\"" + why + "\"");
+    log_line("event=page_fetch page=" + std::to_string(page));
+    return false;
+  }
+  // A page given up on (transient) or never retried (404, malformed, another 4xx). False when the crawl stops:
+  // five pages in a row failed, the API is down, and the next run goes on from here.
+  bool failed(int page, bool transient, const std::string& error) {
+    log_line(std::string("event=page_failed page=") + std::to_string(page) +
+             (transient ? " retried=true" : " retried=false") + " error=\"" + error + "\"");
+    missing_.push_back(page);
+    return ++failed_in_a_row_ < 5;
+  }
+  // A page fetched, saved before moving on (a crash from here on loses nothing). False at the end: an empty page.
+  bool fetched(int page, const nlohmann::json& posts) {
+    failed_in_a_row_ = 0;
+    if (posts.empty()) {
+      log_line("event=done page=" + std::to_string(page) + " msg=\"No more pages.\"");
+      return false;
+    }
+    checkpoints_.save(page, posts);
+    total_ += posts.size();
+    log_line("event=page_saved page=" + std::to_string(page) + " posts=" + std::to_string(posts.size()) +
+             " total=" + std::to_string(total_));
+    return true;
+  }
+  const std::vector<int>& missing() const noexcept { return missing_; }
+
+ private:
+  const Checkpoints& checkpoints_;
+  std::vector<int> missing_;
+  std::size_t total_ = 0;
+  int failed_in_a_row_ = 0;
+};
 
 // The end of a run: the missing pages (status 2), or DIR/posts.json and the summary (0); then the --metrics-file.
 inline int finish_run(const Options& o, const Checkpoints& checkpoints, const std::vector<int>& missing) {
