@@ -213,13 +213,14 @@ TEST(Schedule, ADecisionCarriesTheReasonTheSinksHeard) {
   RecordingSink sink;
   const Retry retry{sink, clock};  // Attempts<3>
   auto s = retry.schedule();
-  const auto fail = [&] {
+  const auto fail_in = [](auto& schedule) {
     try {
       throw TransientError("x");
     } catch (...) {
-      return s.on_exception();
+      return schedule.on_exception();
     }
   };
+  const auto fail = [&] { return fail_in(s); };
   const grit::Decision first = fail();
   EXPECT_TRUE(first);
   EXPECT_FALSE(first.reason().has_value()) << "a retry has no give-up reason";
@@ -242,13 +243,7 @@ TEST(Schedule, ADecisionCarriesTheReasonTheSinksHeard) {
                                grit::jitter::None, VirtualClock>;
   const Timed timed{clock};
   auto t = timed.schedule();
-  const auto fail_timed = [&] {
-    try {
-      throw TransientError("x");
-    } catch (...) {
-      return t.on_exception();
-    }
-  };
+  const auto fail_timed = [&] { return fail_in(t); };
   const grit::Decision wait = fail_timed();
   ASSERT_TRUE(wait);
   t.wait(wait);
