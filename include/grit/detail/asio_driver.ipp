@@ -292,7 +292,7 @@ class RetryOp {
     Timer timer;
     std::optional<args_tuple> last;  // the last failed completion, during a wait
     watch_type watch;
-    void (*release)(Block*) noexcept = nullptr;  // frees the Allocated<HandlerAlloc, Block> this block is
+    void (*release)(Block*) noexcept = nullptr;  // frees the Allocated<HandlerAlloc, Block> derived from this block
     nanoseconds wait{};
     bool waiting = false;
     bool last_timed_out = false;
