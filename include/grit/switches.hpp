@@ -87,7 +87,7 @@ class Scopes {
   void open(const void* scope, State state) {
     state.settings = checked(state.settings);  // what close() stores again must encode
     std::lock_guard lock(mutex_);
-    const State replaced = testing::set(state.enabled, state.settings);
+    const State replaced = decode(grit::detail::testing_word().exchange(encode(state), std::memory_order_acq_rel));
     if (open_.empty()) before_ = replaced;
     open_.push_back({scope, state});
   }

@@ -1088,4 +1088,85 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Alloc), NothingOnSuccessOneBlockAtTheFirstFailure
   }
 }
 
+// --- The first attempt (detail::FirstAttempt): where nothing can cancel it, it runs with a handler of its own, and
+// must run where async_compose would run it and count the same work on `where`'s executor ---------------------------
+using FirstR =
+    grit::Retrying<grit::RetryOnError<>, grit::stop::Attempts<3>, grit::wait::Fixed<1ms>, grit::jitter::None, VClock>;
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, First), TheAttemptRunsOnTheHandlersExecutorElseOnWheres) {
+  net::io_context io;
+  net::io_context where;
+  auto strand = net::make_strand(io);
+  bool on_strand = false, on_where = false;
+  int done = 0;
+  ga::async_retry(
+      FirstR{}, io,
+      [&](auto&& token) {
+        on_strand = net::any_io_executor(net::get_associated_executor(token, io.get_executor())) ==
+                    net::any_io_executor(strand);
+        return post_code(io, ec_t(), std::move(token));
+      },
+      net::bind_executor(strand, [&](ec_t) { ++done; }));
+  ga::async_retry(
+      FirstR{}, where.get_executor(),
+      [&](auto&& token) {
+        on_where = net::any_io_executor(net::get_associated_executor(token, io.get_executor())) ==
+                   net::any_io_executor(where.get_executor());
+        return post_code(io, ec_t(), std::move(token));
+      },
+      [&](ec_t) { ++done; });
+  io.run();
+  EXPECT_TRUE(on_strand);
+  EXPECT_TRUE(on_where);
+  EXPECT_EQ(done, 1);  // the second completes on `where`, which has not run yet
+  where.run();
+  EXPECT_EQ(done, 2);
+}
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, First), ThePendingFirstAttemptCountsAsWorkOnWhere) {
+  // The handler runs on `io`, the attempt is a timer of `io`'s: only the operation itself can count work on `where`.
+  net::io_context io;
+  net::io_context where;
+  net::steady_timer timer(io);
+  ec_t got = transient_code();
+  ga::async_retry(
+      FirstR{}, where.get_executor(),
+      [&](auto&& token) {
+        timer.expires_after(0ms);
+        return timer.async_wait(std::move(token));
+      },
+      net::bind_executor(io, [&](ec_t ec) { got = ec; }));
+  where.poll();
+  EXPECT_FALSE(where.stopped());  // the pending operation keeps `where` from running out of work
+  io.run();
+  EXPECT_FALSE(got);
+  where.restart();
+  where.poll();
+  EXPECT_TRUE(where.stopped());  // and lets go of it when it completes
+}
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, First), AFailedFirstAttemptIsHandedOverUnchanged) {
+  // The composed operation takes over with the first attempt's own completion: the same exception object on give-up
+  // (Attempts<1>, so the first completion is the one delivered) and the attempt count in the Report.
+  net::io_context io;
+  const auto thrown = std::make_exception_ptr(Transient("first"));
+  std::exception_ptr got;
+  ga::Report report;
+  using One =
+      grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<1>, grit::wait::None, grit::jitter::None, VClock>;
+  ga::async_retry(
+      One{}, io,
+      [&](auto&& token) {
+        return net::async_initiate<decltype(token), void(std::exception_ptr)>(
+            [&](auto handler) { net::post(io, [h = std::move(handler), thrown]() mutable { h(thrown); }); }, token);
+      },
+      report, [&](std::exception_ptr p) { got = p; });
+  io.run();
+  EXPECT_EQ(got, thrown);
+  EXPECT_EQ(report.outcome, ga::Outcome::gave_up);
+  EXPECT_EQ(report.reason, grit::GiveUpReason::attempts);
+  EXPECT_EQ(report.attempts, 1u);
+  EXPECT_EQ(report.last_exception, thrown);
+}
+
 }  // namespace grit_async_tests

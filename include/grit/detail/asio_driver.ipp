@@ -241,17 +241,21 @@ auto executor_of(W& where) {
 // the operation keeps) that knows its allocator.
 template <class Alloc, class T>
 struct Allocated : T {
-  Alloc alloc;
+  [[no_unique_address]] Alloc alloc;
   template <class... A>
   Allocated(const Alloc& a, A&&... args) : T(std::forward<A>(args)...), alloc(a) {}
 };
 
-// The composed operation of async_retry.
-template <class Config, class Fn, class Sig, class Executor>
+// The composed operation of async_retry. HandlerAlloc is the handler's associated allocator type, which allocates
+// the block.
+template <class Config, class Fn, class Sig, class Executor, class HandlerAlloc>
 class RetryOp {
   using comp = completion<Sig>;
   using args_tuple = typename comp::args;
-  using Timer = typename timer_for<typename Config::clock_type>::type;
+  // The timer holds the operation's own executor type, not any_io_executor: 48 B less in the timer and 48 B less in
+  // each wait's operation for an io_context's executor (bench/asio.cpp, concurrent).
+  using Timer = net::basic_waitable_timer<typename timer_for<typename Config::clock_type>::type::clock_type,
+                                          typename timer_for<typename Config::clock_type>::type::traits_type, Executor>;
   using Schedule = CallSchedule<Config>;
   using start_point = typename Schedule::start_point;
 
@@ -290,11 +294,9 @@ class RetryOp {
   struct Block {
     Schedule schedule;
     Timer timer;
-    std::optional<args_tuple> last;  // the last failed completion, during a wait
+    std::optional<args_tuple> last;  // the last failed completion, during a wait (and only then)
     watch_type watch;
-    void (*release)(Block*) noexcept = nullptr;  // frees the Allocated<HandlerAlloc, Block> derived from this block
-    nanoseconds wait{};
-    bool waiting = false;
+    GiveUpReason reason = GiveUpReason::attempts;  // when the call gave up: the schedule's Decision said why
     bool last_timed_out = false;
     template <class Alloc>
     Block(const Config& config, start_point start, const Executor& ex, const Alloc& alloc)
@@ -308,7 +310,9 @@ class RetryOp {
     }
   };
 
-  enum class Step { succeed, deliver, retry, refused };
+  // What a completed attempt leads to: the outcome delivered, or a retry. `refused` is classify_current's answer
+  // when no filter retries: or_refused makes it not_retried or cancelled.
+  enum class Step { succeed, retry, refused, not_retried, gave_up, cancelled };
 
  public:
   RetryOp(const Config& config, Fn fn, Executor ex, Report* report)
@@ -317,15 +321,17 @@ class RetryOp {
         ex_(std::move(ex)),
         start_(grit::detail::start_of_call(config)),
         report_(report) {}
+  // Taking over from FirstAttempt: the first attempt has completed with `first`, which the start classifies.
+  RetryOp(const Config& config, Fn fn, Executor ex, Report* report, start_point start, args_tuple& first)
+      : config_(config), fn_(std::move(fn)), ex_(std::move(ex)), start_(start), report_(report), first_(&first) {}
   RetryOp(RetryOp&& other) noexcept
       : config_(std::move(other.config_)),
         fn_(std::move(other.fn_)),
         ex_(std::move(other.ex_)),
         start_(other.start_),
         report_(other.report_),
-        block_(std::exchange(other.block_, nullptr)),
-        outcome_(other.outcome_),
-        reason_(other.reason_) {}
+        first_(std::exchange(other.first_, nullptr)),
+        block_(std::exchange(other.block_, nullptr)) {}
   RetryOp(const RetryOp&) = delete;
   RetryOp& operator=(const RetryOp&) = delete;
   RetryOp& operator=(RetryOp&&) = delete;
@@ -336,13 +342,16 @@ class RetryOp {
   template <class Self>
   void operator()(Self& self) {
     self.reset_cancellation_state(net::enable_partial_cancellation());
-    start_attempt(self);
+    if (first_)
+      on_attempt(self, std::move(*std::exchange(first_, nullptr)));
+    else
+      start_attempt(self);
   }
 
   // An attempt completed, or the wait did.
   template <class Self, class... A>
   void operator()(Self& self, A&&... a) {
-    if (block_ && block_->waiting) {
+    if (block_ && block_->last) {
       if constexpr (sizeof...(A) == 1 && (std::is_convertible_v<A&&, error_code> && ...)) on_waited(self, a...);
     } else {
       if constexpr (std::is_constructible_v<args_tuple, A&&...>) on_attempt(self, args_tuple(std::forward<A>(a)...));
@@ -392,12 +401,14 @@ class RetryOp {
     return self.get_cancellation_state().cancelled() != net::cancellation_type::none;
   }
 
+  using Whole = Allocated<HandlerAlloc, Block>;
+  using WholeAlloc = typename std::allocator_traits<HandlerAlloc>::template rebind_alloc<Whole>;
+
   template <class Self>
   Schedule& schedule(Self& self) {
+    static_assert(std::is_same_v<decltype(self.get_allocator()), HandlerAlloc>);
     if (!block_) {
-      using HandlerAlloc = decltype(self.get_allocator());
-      using Whole = Allocated<HandlerAlloc, Block>;
-      using Alloc = typename std::allocator_traits<HandlerAlloc>::template rebind_alloc<Whole>;
+      using Alloc = WholeAlloc;
       Alloc alloc(self.get_allocator());
       Whole* whole = std::allocator_traits<Alloc>::allocate(alloc, 1);
       try {
@@ -407,20 +418,16 @@ class RetryOp {
         throw;
       }
       block_ = whole;
-      block_->release = [](Block* b) noexcept {
-        Whole* w = static_cast<Whole*>(b);
-        Alloc a(w->alloc);
-        w->~Whole();
-        std::allocator_traits<Alloc>::deallocate(a, w, 1);
-      };
     }
     return block_->schedule;
   }
 
   void release() noexcept {
     if (block_) {
-      Block* block = std::exchange(block_, nullptr);
-      block->release(block);
+      Whole* whole = static_cast<Whole*>(std::exchange(block_, nullptr));
+      WholeAlloc alloc(whole->alloc);
+      whole->~Whole();
+      std::allocator_traits<WholeAlloc>::deallocate(alloc, whole, 1);
     }
   }
 
@@ -430,26 +437,21 @@ class RetryOp {
     Schedule& s = schedule(self);
     if (cancelled) {  // cancelled during the attempt: never retried
       s.cancel(cause);
-      outcome_ = Outcome::cancelled;
-      return Step::deliver;
+      return Step::cancelled;
     }
     const Decision next = s.core().on_failure(verdict, cause);
     if (next) {
-      block_->wait = next.wait();
+      block_->timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(next.wait()));
       return Step::retry;
     }
-    reason_ = next.reason().value_or(GiveUpReason::attempts);
-    outcome_ = reason_ == GiveUpReason::cancelled ? Outcome::cancelled : Outcome::gave_up;
-    return Step::deliver;
+    block_->reason = next.reason().value_or(GiveUpReason::attempts);
+    return block_->reason == GiveUpReason::cancelled ? Step::cancelled : Step::gave_up;
   }
 
   // A failure no filter retries: delivered unchanged.
-  Step refuse(bool cancelled) {
-    outcome_ = cancelled ? Outcome::cancelled : Outcome::not_retried;
-    return Step::deliver;
-  }
+  static Step refuse(bool cancelled) { return cancelled ? Step::cancelled : Step::not_retried; }
 
-  Step or_refused(Step step, bool cancelled) { return step == Step::refused ? refuse(cancelled) : step; }
+  static Step or_refused(Step step, bool cancelled) { return step == Step::refused ? refuse(cancelled) : step; }
   using levels = grit::detail::catch_levels<typename Config::filter_types>;
 
   template <class Self>
@@ -519,24 +521,33 @@ class RetryOp {
     const Step step = classify(self, done);
     if (step == Step::retry) {
       block_->last.emplace(std::move(done));
-      block_->timer.expires_after(std::chrono::duration_cast<typename Timer::duration>(block_->wait));
-      block_->waiting = true;
       block_->timer.async_wait(std::move(self));
       return;
     }
     if (step == Step::succeed) {
-      outcome_ = Outcome::succeeded;
       if (block_)
         block_->schedule.core().on_success();
       else if constexpr (Config::budget_type::limits_retries)  // as the sync driver: only the budget hears of it
         config_.template policy<typename Config::budget_type>().on_success();
     }
-    finish(self, std::move(done));
+    complete(self, std::move(done), outcome_of(step));
+  }
+
+  static Outcome outcome_of(Step step) noexcept {
+    switch (step) {
+      case Step::not_retried:
+        return Outcome::not_retried;
+      case Step::gave_up:
+        return Outcome::gave_up;
+      case Step::cancelled:
+        return Outcome::cancelled;
+      default:
+        return Outcome::succeeded;
+    }
   }
 
   template <class Self>
   void on_waited(Self& self, const error_code& ec) {
-    block_->waiting = false;
     block_->schedule.core().wait_ended();  // the sinks' wait scopes end before the next attempt or the cancellation
     if (ec != error_code(net::error::operation_aborted) && !cancelled_now(self)) {
       block_->last.reset();
@@ -555,23 +566,23 @@ class RetryOp {
       const auto& view = values_view<0>(done);
       s.cancel(Cause::of_value(view));
     }
-    outcome_ = Outcome::cancelled;
-    fill_report(done);
+    fill_report(done, Outcome::cancelled);
     if constexpr (comp::kind != Kind::values) std::get<0>(done) = aborted_value<std::tuple_element_t<0, args_tuple>>();
-    complete(self, std::move(done), false);
+    complete(self, std::move(done));
   }
 
-  void fill_report(const args_tuple& done) {
+  void fill_report(const args_tuple& done, Outcome outcome) {
     if (!report_) return;
     Report& r = *report_;
-    r.outcome = outcome_;
+    r = Report{};  // of this call only, as FirstAttempt fills it
+    r.outcome = outcome;
     r.last_attempt_timed_out = block_ && block_->last_timed_out;
     r.attempts = block_ ? block_->schedule.core().attempt() : 1;
     r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
-    if (outcome_ == Outcome::cancelled)
+    if (outcome == Outcome::cancelled)
       r.reason = GiveUpReason::cancelled;
-    else if (outcome_ == Outcome::gave_up)
-      r.reason = reason_;
+    else if (outcome == Outcome::gave_up)
+      r.reason = block_->reason;
     if constexpr (comp::kind == Kind::errors) {
       if (std::get<0>(done)) r.last_error = to_std_error(std::get<0>(done));
     } else if constexpr (comp::kind == Kind::exceptions) {
@@ -579,15 +590,14 @@ class RetryOp {
     }
   }
 
-  template <class Self>
-  void finish(Self& self, args_tuple&& done) {
-    complete(self, std::move(done), true);
-  }
-
   // The handler gets the completion; everything allocated is released before it runs.
   template <class Self>
-  void complete(Self& self, args_tuple&& done, bool report) {
-    if (report) fill_report(done);
+  void complete(Self& self, args_tuple&& done, Outcome outcome) {
+    fill_report(done, outcome);
+    complete(self, std::move(done));
+  }
+  template <class Self>
+  void complete(Self& self, args_tuple&& done) {
     release();
     std::apply([&self](auto&&... a) { self.complete(std::move(a)...); }, std::move(done));
   }
@@ -597,9 +607,114 @@ class RetryOp {
   Executor ex_;
   [[no_unique_address]] start_point start_;
   Report* report_;
+  args_tuple* first_ = nullptr;  // during the start only, when taking over from FirstAttempt
   Block* block_ = nullptr;
-  Outcome outcome_ = Outcome::succeeded;
-  GiveUpReason reason_ = GiveUpReason::attempts;  // when outcome_ is gave_up: the schedule's Decision said why
+};
+
+// The work a pending operation counts on `where`'s executor, as async_compose counts it.
+template <class Executor>
+auto track(const Executor& ex) {
+  if constexpr (net::execution::is_executor<Executor>::value)
+    return net::prefer(ex, net::execution::outstanding_work.tracked);
+  else
+    return net::executor_work_guard<Executor>(ex);
+}
+
+// The handler of a first attempt that nothing can cancel (no attempt::Timeout, no cancellation slot connected):
+// a success completes the handler at once; anything else starts the composed operation (RetryOp), which classifies
+// it. A first attempt succeeds far more often than not, and this costs it no more than a hand-written loop: the
+// composed operation's state is not made or moved by Asio at every step (docs/performance.md §9).
+template <class Config, class Fn, class Sig, class Executor, class Handler>
+class FirstAttempt {
+  using comp = completion<Sig>;
+  using args_tuple = typename comp::args;
+  using Op = RetryOp<Config, Fn, Sig, Executor, net::associated_allocator_t<Handler>>;
+  using start_point = typename CallSchedule<Config>::start_point;
+
+ public:
+  FirstAttempt(Handler&& handler, const Config& config, Fn fn, const Executor& ex, Report* report, start_point start)
+      : handler_(std::move(handler)),
+        config_(config),
+        fn_(std::move(fn)),
+        ex_(ex),
+        work_(track(ex)),
+        report_(report),
+        start_(start) {}
+
+  // The attempt's intermediate steps run where async_compose would run them: on the handler's executor, else on
+  // `where`'s.
+  using executor_type = net::associated_executor_t<Handler, Executor>;
+  executor_type get_executor() const noexcept { return net::get_associated_executor(handler_, ex_); }
+  using allocator_type = net::associated_allocator_t<Handler>;
+  allocator_type get_allocator() const noexcept { return net::get_associated_allocator(handler_); }
+
+  // The attempt function is called on its own handler's object, as RetryOp calls it (and Asio's composed
+  // operations call their implementation): what it captured is read before it moves the token on.
+  void launch() {
+    if constexpr (takes_attempt<Fn>)
+      fn_(Attempt{1, grit::detail::async::time_left(config_, start_)}, std::move(*this));
+    else
+      fn_(std::move(*this));
+  }
+
+  template <class... A>
+  void operator()(A&&... a) {
+    if (succeeded(a...)) {
+      if constexpr (Config::budget_type::limits_retries)  // as the sync driver: only the budget hears of it
+        config_.template policy<typename Config::budget_type>().on_success();
+      if (report_) *report_ = Report{Outcome::succeeded, GiveUpReason::attempts, 1, {}, {}, {}, false};  // this call's
+      if constexpr (!net::execution::is_executor<Executor>::value) work_.reset();  // as async_compose does
+      std::move(handler_)(std::forward<A>(a)...);
+      return;
+    }
+    if constexpr (std::is_constructible_v<args_tuple, A&&...>) {
+      args_tuple first(std::forward<A>(a)...);
+      const Executor ex = ex_;
+      net::async_compose<Handler, Sig>(Op(config_, std::move(fn_), ex, report_, start_, first), handler_, ex);
+    }
+  }
+
+ private:
+  // A completion that no filter can fail: an error slot holding no error, and no result filter for the values.
+  template <class... A>
+  static bool succeeded(const A&... a) noexcept {
+    if constexpr (comp::kind == Kind::values || sizeof...(A) == 0) {
+      return false;
+    } else {
+      if constexpr (comp::arity > 1) {
+        using V = std::remove_cvref_t<decltype(values_view<1>(std::declval<const args_tuple&>()))>;
+        if constexpr (any_accepts<Config, V>(result_filters_t<Config>{})) return false;
+      }
+      return !std::get<0>(std::forward_as_tuple(a...));
+    }
+  }
+  Handler handler_;
+  [[no_unique_address]] Config config_;
+  Fn fn_;
+  Executor ex_;
+  decltype(track(std::declval<const Executor&>())) work_;
+  Report* report_;
+  [[no_unique_address]] start_point start_;
+};
+
+// Starts the first attempt with FirstAttempt as its handler where nothing can cancel it; otherwise the composed
+// operation from the start.
+template <class Config, class Fn, class Sig>
+struct Start {
+  template <class Handler, class Executor>
+  void operator()(Handler&& handler, const Config& config, Fn&& fn, const Executor& ex, Report* report) const {
+    using H = std::decay_t<Handler>;
+    using Op = RetryOp<Config, Fn, Sig, Executor, net::associated_allocator_t<H>>;
+    if constexpr (!Config::attempt_type::limits_attempts) {
+      if (!net::get_associated_cancellation_slot(handler).is_connected()) {
+        FirstAttempt<Config, Fn, Sig, Executor, H>(std::move(handler), config, std::move(fn), ex, report,
+                                                   grit::detail::start_of_call(config))
+            .launch();
+        return;
+      }
+    }
+    net::async_compose<H, Sig>(Op(config, std::move(fn), ex, report), handler, ex);
+  }
 };
 
 template <class Config, class Fn>
@@ -636,8 +751,8 @@ auto initiate(const Config& retrying, Where& where, Fn&& attempt, Report* report
                   "as the Retrying's clock");
   } else {
     auto ex = executor_of(where);
-    return net::async_compose<Token, Sig>(
-        RetryOp<Config, F, Sig, decltype(ex)>(retrying, std::forward<Fn>(attempt), ex, report), token, ex);
+    return net::async_initiate<Token, Sig>(Start<Config, F, Sig>{}, token, retrying, F(std::forward<Fn>(attempt)), ex,
+                                           report);
   }
 }
 
