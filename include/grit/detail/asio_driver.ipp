@@ -820,64 +820,47 @@ auto co_retry_timed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_ex
   co_return co_await async_retry(retrying, ex, attempt, net::use_awaitable_t<Executor>{});
 }
 
-// co_retry without one: the loop runs in its own coroutine frame, which does not move.
+// co_retry without one. The first attempt runs in a coroutine that holds nothing else (the success path pays for no
+// schedule or timer in its frame: docs/performance.md §9); its failure, classified in its own catch clause, goes on
+// to co_retry_after_first, a coroutine of its own with the schedule and the timer, whose frame does not move.
 template <class Config, class F>
-auto co_retry_untimed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_executor_t<F>> {
+using co_retry_result_t = net::awaitable<co_value_t<F>, co_executor_t<F>>;
+
+template <class Config, class F, class Start>
+auto co_call(Config& retrying, F& f, std::uint64_t number, const Start& start) {
+  if constexpr (std::is_invocable_v<F&, const Attempt&>)
+    return f(Attempt{number, grit::detail::async::time_left(retrying, start)});
+  else
+    return (void)retrying, (void)number, (void)start, f();
+}
+
+// The budget hears of a success, as in the sync driver (the sinks hear of one only once a schedule exists).
+template <class Config>
+void co_first_success(Config& retrying) {
+  if constexpr (Config::budget_type::limits_retries)
+    retrying.template policy<typename Config::budget_type>().on_success();
+  else
+    (void)retrying;
+}
+
+// The loop from the first retryable failure on: `failure` is alive, and `first` (a view of it) is its cause.
+template <class Config, class F, class Start>
+auto co_retry_after_first(Config& retrying, F& f, const Start& start, std::exception_ptr failure, Verdict verdict,
+                          const Cause& first) -> co_retry_result_t<Config, F> {
   using T = co_value_t<F>;
   using Executor = co_executor_t<F>;
   using Timer =
       net::basic_waitable_timer<typename detail::timer_for<typename Config::clock_type>::type::clock_type,
                                 typename detail::timer_for<typename Config::clock_type>::type::traits_type, Executor>;
-  using Schedule = grit::detail::async::CallSchedule<Config>;
   using levels = grit::detail::catch_levels<typename Config::filter_types>;
-  const auto start = grit::detail::start_of_call(retrying);
-  std::optional<Schedule> schedule;
+  grit::detail::async::CallSchedule<Config> schedule(retrying, start);
   std::optional<Timer> timer;
-  auto call = [&](std::uint64_t number) {
-    if constexpr (std::is_invocable_v<F&, const Attempt&>)
-      return f(Attempt{number, grit::detail::async::time_left(retrying, start)});
-    else
-      return (void)number, f();
-  };
+  Decision next = schedule.core().on_failure(verdict, first);
   for (;;) {
-    std::exception_ptr failure;
-    Decision next;
-    bool retryable = false;
-    auto on_retryable = [&](Verdict verdict, const Cause& cause) {
-      if (!schedule) schedule.emplace(retrying, start);
-      next = schedule->core().on_failure(verdict, cause);
-      return true;
-    };
-    try {
-      const std::uint64_t number = schedule ? schedule->core().attempt() : 1;
-      if constexpr (std::is_void_v<T>) {
-        co_await call(number);
-        if (schedule)
-          schedule->core().on_success();
-        else if constexpr (Config::budget_type::limits_retries)
-          retrying.template policy<typename Config::budget_type>().on_success();
-        co_return;
-      } else {
-        T value = co_await call(number);
-        if (schedule)
-          schedule->core().on_success();
-        else if constexpr (Config::budget_type::limits_retries)
-          retrying.template policy<typename Config::budget_type>().on_success();
-        co_return value;
-      }
-    } catch (const grit::detail::async::first_exception_t<levels>& e) {
-      failure = std::current_exception();
-      retryable =
-          grit::detail::async::classify_first<levels>(retrying, e, false, on_retryable, detail::IsCancellation{});
-    } catch (...) {
-      failure = std::current_exception();
-      retryable = grit::detail::async::classify_current<grit::detail::async::rest_levels_t<levels>>(
-          retrying, false, on_retryable, detail::IsCancellation{});
-    }
-    if (!retryable || !next) std::rethrow_exception(failure);  // the same exception object
+    if (!next) std::rethrow_exception(failure);  // the same exception object
     net::cancellation_state state = co_await net::this_coro::cancellation_state;
     if (state.cancelled() != net::cancellation_type::none) {  // cancelled during the attempt: never retried
-      grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule->cancel(cause); });
+      grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule.cancel(cause); });
       std::rethrow_exception(failure);
     }
     if (!timer) timer.emplace(co_await net::this_coro::executor);
@@ -888,12 +871,73 @@ auto co_retry_untimed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_
     } catch (const system_error& e) {  // throw_if_cancelled
       ec = e.code();
     }
-    schedule->core().wait_ended();
+    schedule.core().wait_ended();
     if (ec == error_code(net::error::operation_aborted) || state.cancelled() != net::cancellation_type::none) {
-      grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule->cancel(cause); });
+      grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule.cancel(cause); });
       throw system_error(error_code(net::error::operation_aborted));
     }
+    next = Decision{};
+    auto on_retryable = [&](Verdict v, const Cause& cause) {
+      next = schedule.core().on_failure(v, cause);
+      return true;
+    };
+    try {
+      if constexpr (std::is_void_v<T>) {
+        co_await co_call(retrying, f, schedule.core().attempt(), start);
+        schedule.core().on_success();
+        co_return;
+      } else {
+        T value = co_await co_call(retrying, f, schedule.core().attempt(), start);
+        schedule.core().on_success();
+        co_return value;
+      }
+    } catch (const grit::detail::async::first_exception_t<levels>& e) {
+      failure = std::current_exception();
+      (void)grit::detail::async::classify_first<levels>(retrying, e, false, on_retryable, detail::IsCancellation{});
+    } catch (...) {
+      failure = std::current_exception();
+      (void)grit::detail::async::classify_current<grit::detail::async::rest_levels_t<levels>>(
+          retrying, false, on_retryable, detail::IsCancellation{});
+    }
   }
+}
+
+template <class Config, class F>
+auto co_retry_untimed(Config retrying, F f) -> co_retry_result_t<Config, F> {
+  using T = co_value_t<F>;
+  using levels = grit::detail::catch_levels<typename Config::filter_types>;
+  const auto start = grit::detail::start_of_call(retrying);
+  std::exception_ptr failure;
+  Verdict verdict = Verdict::give_up();
+  std::optional<Cause> cause;  // a view of `failure`, which keeps the exception alive
+  auto on_retryable = [&](Verdict v, const Cause& c) {
+    verdict = v;
+    cause.emplace(Cause::View{}, c);
+    return true;
+  };
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await co_call(retrying, f, 1, start);
+      co_first_success(retrying);
+      co_return;
+    } else {
+      T value = co_await co_call(retrying, f, 1, start);
+      co_first_success(retrying);
+      co_return value;
+    }
+  } catch (const grit::detail::async::first_exception_t<levels>& e) {
+    failure = std::current_exception();
+    (void)grit::detail::async::classify_first<levels>(retrying, e, false, on_retryable, detail::IsCancellation{});
+  } catch (...) {
+    failure = std::current_exception();
+    (void)grit::detail::async::classify_current<grit::detail::async::rest_levels_t<levels>>(
+        retrying, false, on_retryable, detail::IsCancellation{});
+  }
+  if (!cause) std::rethrow_exception(failure);  // no filter retries it: the same exception object
+  if constexpr (std::is_void_v<T>)
+    co_await co_retry_after_first(retrying, f, start, failure, verdict, *cause);
+  else
+    co_return co_await co_retry_after_first(retrying, f, start, failure, verdict, *cause);
 }
 }  // namespace detail
 
