@@ -461,6 +461,14 @@ template <class Core, class Config>
     return {};
 }
 
+// A first attempt that succeeds makes no schedule, and a success event needs retries: only a budget hears of it, as
+// it would from the schedule's on_success(). Every driver's first success ends here.
+template <class Config>
+[[gnu::always_inline]] inline void first_attempt_succeeded([[maybe_unused]] const Config& config) noexcept {
+  if constexpr (Config::budget_type::limits_retries)
+    config.template policy<typename Config::budget_type>().on_success();
+}
+
 }  // namespace detail
 
 // The schedule of one call of a Retrying of type Config, driven by hand (see the top of this file). It refers to

@@ -443,6 +443,21 @@ TYPED_TEST(GRIT_TEST_SUITE, GivesUpWhenTheBudgetIsSpent) {
   EXPECT_EQ(run.report.attempts, 1u);
 }
 
+// A success refills the budget as in the sync driver, whether the first attempt succeeds (no schedule exists: every
+// driver's first success goes through one function) or a later one does (the schedule tells it).
+TYPED_TEST(GRIT_TEST_SUITE, ASuccessRefillsTheBudget) {
+  constexpr Sig S = sig_of<TypeParam>;
+  grit::budget::TokenBucket bucket{{.max_tokens = 10, .token_ratio = 1}};
+  for (int i = 0; i < 3; ++i) bucket.on_failure();
+  using R = grit::Retrying<filter_t<S>, grit::stop::Attempts<5>, grit::wait::Fixed<100ms>, grit::jitter::None, VClock,
+                           grit::sink::None, grit::budget::Shared<>>;
+  const R retry{grit::budget::Shared<>{bucket}};
+  EXPECT_EQ((run_case<S, token_of<TypeParam>>(retry, ok).report.attempts), 1u);
+  EXPECT_EQ(bucket.tokens(), 8.0);  // 7 + 1
+  EXPECT_EQ((run_case<S, token_of<TypeParam>>(retry, twice_then_ok).report.attempts), 3u);
+  EXPECT_EQ(bucket.tokens(), 7.0);  // 8 - 2 + 1
+}
+
 TYPED_TEST(GRIT_TEST_SUITE, CancelledDuringAWait) {
   constexpr Sig S = sig_of<TypeParam>;
   for (auto type : {net::cancellation_type::terminal, net::cancellation_type::partial}) {
@@ -973,6 +988,75 @@ TEST(GRIT_CAT(GRIT_TEST_SUITE, Sinks), HearTheLastFailureOnCancellation) {
   EXPECT_EQ(run.report.outcome, ga::Outcome::cancelled);
   EXPECT_EQ(events, (std::vector<std::string>{"retry", "gave_up:cancelled:transient 1"}));
 }
+
+#if defined(GRIT_TEST_CO_AWAIT)
+// co_retry runs its first attempt in one frame and the later ones in another (docs/design.md): in either, an attempt
+// that fails after a cancellation reached it is never retried; the caller gets that attempt's own exception, and the
+// sinks hear of it as cancelled.
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), CancelledDuringAnAttemptIsNeverRetried) {
+  for (const int cancelled_attempt : {1, 2}) {
+    VClock::reset();
+    net::io_context io;
+    std::vector<std::string> events;
+    using R = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<5>, grit::wait::Fixed<10ms>,
+                             grit::jitter::None, VClock, Heard>;
+    int calls = 0;
+    std::exception_ptr thrown;
+    auto f = [&]() -> net::awaitable<int> {
+      ++calls;
+      vtimer t(co_await net::this_coro::executor, 100ms);
+      try {
+        co_await t.async_wait(net::use_awaitable);
+      } catch (const ga::system_error&) {  // the cancellation: the attempt fails as it would have anyway
+      }
+      thrown = std::make_exception_ptr(Transient("transient " + std::to_string(calls)));
+      std::rethrow_exception(thrown);
+    };
+    std::exception_ptr got;
+    net::cancellation_signal signal;
+    net::co_spawn(io, ga::co_retry(R{Heard{{}, &events}}, f),
+                  net::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr p, int) { got = p; }));
+    vtimer canceller(io, cancelled_attempt == 1 ? 50ms : 150ms);  // attempts: [0, 100 ms), then [110 ms, 210 ms)
+    canceller.async_wait([&](ec_t) { signal.emit(net::cancellation_type::terminal); });
+    ga::testing::run_virtual(io);
+    EXPECT_EQ(calls, cancelled_attempt);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got, thrown);
+    if (cancelled_attempt == 1)
+      EXPECT_EQ(events, (std::vector<std::string>{"gave_up:cancelled:transient 1"}));
+    else
+      EXPECT_EQ(events, (std::vector<std::string>{"retry", "gave_up:cancelled:transient 2"}));
+  }
+}
+
+TEST(GRIT_CAT(GRIT_TEST_SUITE, Co), ASuccessRefillsTheBudgetInEitherFrame) {
+  VClock::reset();
+  net::io_context io;
+  grit::budget::TokenBucket bucket{{.max_tokens = 10, .token_ratio = 1}};
+  for (int i = 0; i < 3; ++i) bucket.on_failure();
+  using R = grit::Retrying<grit::RetryOn<Transient>, grit::stop::Attempts<5>, grit::wait::Fixed<10ms>,
+                           grit::jitter::None, VClock, grit::sink::None, grit::budget::Shared<>>;
+  const R retry{grit::budget::Shared<>{bucket}};
+  int failures = 0;
+  auto f = [&]() -> net::awaitable<int> {
+    if (failures > 0) {
+      --failures;
+      throw Transient("t");
+    }
+    co_return 1;
+  };
+  int value = 0;
+  net::co_spawn(io, ga::co_retry(retry, f), [&](std::exception_ptr, int v) { value += v; });
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(bucket.tokens(), 8.0);  // 7 + 1: the first attempt's frame
+  failures = 2;
+  io.restart();
+  net::co_spawn(io, ga::co_retry(retry, f), [&](std::exception_ptr, int v) { value += v; });
+  ga::testing::run_virtual(io);
+  EXPECT_EQ(bucket.tokens(), 7.0);  // 8 - 2 + 1: the later attempts' frame
+  EXPECT_EQ(value, 2);
+}
+#endif
 
 TEST(GRIT_CAT(GRIT_TEST_SUITE, Timeout), AttemptTimeoutWithAHandlerThatHasNoCancellationSlot) {
   VClock::reset();

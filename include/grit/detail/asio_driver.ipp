@@ -39,6 +39,16 @@ struct Report {
   bool last_attempt_timed_out = false;
 };
 
+namespace detail {
+// A Report of a call that ended at its first attempt (FirstAttempt's success), and where RetryOp's starts.
+inline Report first_attempt_report(Outcome outcome) noexcept {
+  Report r;
+  r.outcome = outcome;
+  r.attempts = 1;
+  return r;
+}
+}  // namespace detail
+
 // The cause of a failure counted because an attempt ran past its attempt::Timeout.
 struct AttemptTimedOut : std::exception {
   const char* what() const noexcept override { return "grit: the attempt ran past its attempt::Timeout"; }
@@ -527,8 +537,8 @@ class RetryOp {
     if (step == Step::succeed) {
       if (block_)
         block_->schedule.core().on_success();
-      else if constexpr (Config::budget_type::limits_retries)  // as the sync driver: only the budget hears of it
-        config_.template policy<typename Config::budget_type>().on_success();
+      else
+        grit::detail::first_attempt_succeeded(config_);
     }
     complete(self, std::move(done), outcome_of(step));
   }
@@ -574,11 +584,12 @@ class RetryOp {
   void fill_report(const args_tuple& done, Outcome outcome) {
     if (!report_) return;
     Report& r = *report_;
-    r = Report{};  // of this call only, as FirstAttempt fills it
-    r.outcome = outcome;
-    r.last_attempt_timed_out = block_ && block_->last_timed_out;
-    r.attempts = block_ ? block_->schedule.core().attempt() : 1;
-    r.waited = block_ ? block_->schedule.core().waited() : nanoseconds::zero();
+    r = first_attempt_report(outcome);  // of this call only
+    if (block_) {
+      r.attempts = block_->schedule.core().attempt();
+      r.waited = block_->schedule.core().waited();
+      r.last_attempt_timed_out = block_->last_timed_out;
+    }
     if (outcome == Outcome::cancelled)
       r.reason = GiveUpReason::cancelled;
     else if (outcome == Outcome::gave_up)
@@ -660,9 +671,8 @@ class FirstAttempt {
   template <class... A>
   void operator()(A&&... a) {
     if (succeeded(a...)) {
-      if constexpr (Config::budget_type::limits_retries)  // as the sync driver: only the budget hears of it
-        config_.template policy<typename Config::budget_type>().on_success();
-      if (report_) *report_ = Report{Outcome::succeeded, GiveUpReason::attempts, 1, {}, {}, {}, false};  // this call's
+      grit::detail::first_attempt_succeeded(config_);
+      if (report_) *report_ = first_attempt_report(Outcome::succeeded);
       if constexpr (!net::execution::is_executor<Executor>::value) work_.reset();  // as async_compose does
       std::move(handler_)(std::forward<A>(a)...);
       return;
@@ -820,12 +830,10 @@ auto co_retry_timed(Config retrying, F f) -> net::awaitable<co_value_t<F>, co_ex
   co_return co_await async_retry(retrying, ex, attempt, net::use_awaitable_t<Executor>{});
 }
 
-// co_retry without one. The first attempt runs in a coroutine that holds nothing else (the success path pays for no
-// schedule or timer in its frame: docs/performance.md §9); its failure, classified in its own catch clause, goes on
-// to co_retry_after_first, a coroutine of its own with the schedule and the timer, whose frame does not move.
 template <class Config, class F>
 using co_retry_result_t = net::awaitable<co_value_t<F>, co_executor_t<F>>;
 
+// The attempt numbered `number`: f(), or f(const Attempt&).
 template <class Config, class F, class Start>
 auto co_call(Config& retrying, F& f, std::uint64_t number, const Start& start) {
   if constexpr (std::is_invocable_v<F&, const Attempt&>)
@@ -834,13 +842,11 @@ auto co_call(Config& retrying, F& f, std::uint64_t number, const Start& start) {
     return (void)retrying, (void)number, (void)start, f();
 }
 
-// The budget hears of a success, as in the sync driver (the sinks hear of one only once a schedule exists).
-template <class Config>
-void co_first_success(Config& retrying) {
-  if constexpr (Config::budget_type::limits_retries)
-    retrying.template policy<typename Config::budget_type>().on_success();
-  else
-    (void)retrying;
+// A first attempt that a cancellation reached fails unretried; the sinks hear of it from a schedule made for it here,
+// outside the coroutine frame.
+template <class Config, class Start>
+void co_cancelled_first(const Config& retrying, const Start& start, const Cause& cause) {
+  grit::detail::async::CallSchedule<Config>(retrying, start).cancel(cause);
 }
 
 // The loop from the first retryable failure on: `failure` is alive, and `first` (a view of it) is its cause.
@@ -854,15 +860,22 @@ auto co_retry_after_first(Config& retrying, F& f, const Start& start, std::excep
                                 typename detail::timer_for<typename Config::clock_type>::type::traits_type, Executor>;
   using levels = grit::detail::catch_levels<typename Config::filter_types>;
   grit::detail::async::CallSchedule<Config> schedule(retrying, start);
+  const net::cancellation_state state = co_await net::this_coro::cancellation_state;
   std::optional<Timer> timer;
   Decision next = schedule.core().on_failure(verdict, first);
-  for (;;) {
-    if (!next) std::rethrow_exception(failure);  // the same exception object
-    net::cancellation_state state = co_await net::this_coro::cancellation_state;
-    if (state.cancelled() != net::cancellation_type::none) {  // cancelled during the attempt: never retried
-      grit::detail::async::with_exception_cause(failure, [&](const Cause& cause) { schedule.cancel(cause); });
-      std::rethrow_exception(failure);
+  bool cancelled = false;
+  // A failure a filter retries: the schedule decides, unless a cancellation reached the attempt (never retried).
+  auto on_retryable = [&](Verdict v, const Cause& cause) {
+    if (state.cancelled() != net::cancellation_type::none) {
+      cancelled = true;
+      schedule.cancel(cause);
+    } else {
+      next = schedule.core().on_failure(v, cause);
     }
+    return true;
+  };
+  for (;;) {
+    if (cancelled || !next) std::rethrow_exception(failure);  // the same exception object
     if (!timer) timer.emplace(co_await net::this_coro::executor);
     timer->expires_after(std::chrono::duration_cast<typename Timer::duration>(next.wait()));
     error_code ec;
@@ -877,10 +890,6 @@ auto co_retry_after_first(Config& retrying, F& f, const Start& start, std::excep
       throw system_error(error_code(net::error::operation_aborted));
     }
     next = Decision{};
-    auto on_retryable = [&](Verdict v, const Cause& cause) {
-      next = schedule.core().on_failure(v, cause);
-      return true;
-    };
     try {
       if constexpr (std::is_void_v<T>) {
         co_await co_call(retrying, f, schedule.core().attempt(), start);
@@ -902,6 +911,10 @@ auto co_retry_after_first(Config& retrying, F& f, const Start& start, std::excep
   }
 }
 
+// co_retry without a deadline per attempt. The first attempt runs in a coroutine that holds nothing else: a success
+// pays for no schedule or timer in its frame (docs/design.md, docs/performance.md §9). Its first retryable failure,
+// classified in this frame's own catch clauses, goes on to co_retry_after_first, a coroutine of its own with the
+// schedule and the timer; neither frame moves.
 template <class Config, class F>
 auto co_retry_untimed(Config retrying, F f) -> co_retry_result_t<Config, F> {
   using T = co_value_t<F>;
@@ -918,11 +931,11 @@ auto co_retry_untimed(Config retrying, F f) -> co_retry_result_t<Config, F> {
   try {
     if constexpr (std::is_void_v<T>) {
       co_await co_call(retrying, f, 1, start);
-      co_first_success(retrying);
+      grit::detail::first_attempt_succeeded(retrying);
       co_return;
     } else {
       T value = co_await co_call(retrying, f, 1, start);
-      co_first_success(retrying);
+      grit::detail::first_attempt_succeeded(retrying);
       co_return value;
     }
   } catch (const grit::detail::async::first_exception_t<levels>& e) {
@@ -934,6 +947,12 @@ auto co_retry_untimed(Config retrying, F f) -> co_retry_result_t<Config, F> {
         retrying, false, on_retryable, detail::IsCancellation{});
   }
   if (!cause) std::rethrow_exception(failure);  // no filter retries it: the same exception object
+  // Read here, not in co_retry_after_first: co_await of a coroutine throws operation_aborted once cancelled.
+  if (const net::cancellation_state state = co_await net::this_coro::cancellation_state;
+      state.cancelled() != net::cancellation_type::none) {
+    co_cancelled_first(retrying, start, *cause);
+    std::rethrow_exception(failure);
+  }
   if constexpr (std::is_void_v<T>)
     co_await co_retry_after_first(retrying, f, start, failure, verdict, *cause);
   else

@@ -170,11 +170,9 @@ struct FirstState {
   typename core_t<Config>::start_point start;
   [[gnu::always_inline]] plan_t<Config> plan() const { return make_plan(config); }
   [[gnu::always_inline]] NameText name() const { return name_for<core_t<Config>>(config); }
-  // A first attempt that succeeds: a success event needs retries, so only the budget hears of it.
+  // A first attempt that succeeds: only a budget hears of it (first_attempt_succeeded).
   static constexpr bool acts_on_success = Config::budget_type::limits_retries;
-  [[gnu::always_inline]] void on_success() const noexcept {
-    if constexpr (acts_on_success) config.template policy<typename Config::budget_type>().on_success();
-  }
+  [[gnu::always_inline]] void on_success() const noexcept { first_attempt_succeeded(config); }
 };
 
 // Whether a returned value that no filter retries is a success (what a budget and a success event count): a value
@@ -483,8 +481,8 @@ stoppable_result<F, A...> retry_call_until_stopped(const Config& config, const s
   const auto succeeded = [&] {
     if (schedule)
       schedule->on_success();
-    else if constexpr (Config::budget_type::limits_retries)
-      config.template policy<typename Config::budget_type>().on_success();
+    else
+      first_attempt_succeeded(config);
   };
   for (;;) {
     Decision next;
