@@ -86,7 +86,7 @@ if [[ -n $asio_driver ]]; then
   case $($compiler --version | head -1) in
     # success_callback guards detail::FirstAttempt (the first attempt's own handler: 1.224 -> 0.979 with GCC,
     # 1.252 -> 0.941 with Clang); losing it puts the ratio back above 1.2. success_coroutine guards co_retry's first
-    # attempt in a frame of its own (1.030 -> 1.001 with GCC, 1.043 -> 1.023 with Clang). Clang's failing_coroutine
+    # attempt in a frame of its own (1.030 -> 1.002 with GCC, 1.043 -> 1.023 with Clang). Clang's failing_coroutine
     # rose with that split from 0.830 to 1.023, the hand loop's own cost (docs/performance.md §9).
     *clang*) declare -A asio_max=([success_callback]=0.941 [failing_callback]=1.270 [success_coroutine]=1.023
                                   [failing_coroutine]=1.023) ;;
