@@ -863,19 +863,17 @@ auto co_retry_after_first(Config& retrying, F& f, const Start& start, std::excep
   const net::cancellation_state state = co_await net::this_coro::cancellation_state;
   std::optional<Timer> timer;
   Decision next = schedule.core().on_failure(verdict, first);
-  bool cancelled = false;
-  // A failure a filter retries: the schedule decides, unless a cancellation reached the attempt (never retried).
+  // A failure a filter retries: the schedule decides, unless a cancellation reached the attempt (never retried: `next`
+  // stays empty).
   auto on_retryable = [&](Verdict v, const Cause& cause) {
-    if (state.cancelled() != net::cancellation_type::none) {
-      cancelled = true;
+    if (state.cancelled() != net::cancellation_type::none)
       schedule.cancel(cause);
-    } else {
+    else
       next = schedule.core().on_failure(v, cause);
-    }
     return true;
   };
   for (;;) {
-    if (cancelled || !next) std::rethrow_exception(failure);  // the same exception object
+    if (!next) std::rethrow_exception(failure);  // the same exception object
     if (!timer) timer.emplace(co_await net::this_coro::executor);
     timer->expires_after(std::chrono::duration_cast<typename Timer::duration>(next.wait()));
     error_code ec;
